@@ -1,0 +1,1 @@
+//! [ssr] Typed client for the AutoShares password-reset API.

@@ -1,0 +1,1 @@
+//! Shared views: page frame, step indicator, fields, password checklist.

@@ -1,0 +1,1 @@
+//! The recovery flow as a pure state machine.

@@ -1,0 +1,26 @@
+//! AutoShares password recovery portal.
+//!
+//! Shared modules compile for both the server (`ssr`) and the browser
+//! (`hydrate`). Server-only modules are gated here, once, at module level.
+
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod flow;
+pub mod pages;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod autoshares;
+#[cfg(feature = "ssr")]
+pub mod sandbox;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: attach to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,3 @@
+//! One routed page per step of the recovery flow.
+
+pub mod start;

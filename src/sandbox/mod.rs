@@ -1,0 +1,1 @@
+//! [ssr] The simulated AutoShares API.

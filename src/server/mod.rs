@@ -1,0 +1,1 @@
+//! [ssr] Configuration, application state, sessions, middleware.

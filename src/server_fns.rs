@@ -1,0 +1,1 @@
+//! The #[server] functions, one per step action.
