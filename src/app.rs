@@ -1,16 +1,34 @@
 //! The HTML shell and the routed application. Nothing else lives here.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
-use crate::pages::start::StartPage;
+use crate::components::frame::Settings;
+use crate::components::Hydrated;
+use crate::pages::{
+    code::CodePage, done::DonePage, expired::ExpiredPage, password::PasswordPage,
+    question::QuestionPage, start::StartPage,
+};
+use crate::server_fns::get_site_settings;
 
-/// The document around the app, rendered on the server only.
+/// The document around the app, rendered on the server only. It also sets
+/// the page's Content-Security-Policy with this response's nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) =
+            axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce.to_string()))
+        {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -18,7 +36,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -32,13 +49,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let settings: Settings = OnceResource::new(get_site_settings());
+    provide_context(settings);
+    let hydrated = RwSignal::new(false);
+    provide_context(Hydrated(hydrated));
+    // Effects run only in the browser: this flips once hydration is done.
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/autoshares-portal.css"/>
-        <Title text="Reset your password"/>
-        <Router>
-            <Routes fallback=|| "Page not found.">
-                <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>
-            </Routes>
-        </Router>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
+            <Router>
+                <Routes fallback=|| view! { <p class="card">"Page not found."</p> }>
+                    <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/question") view=QuestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/code") view=CodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/done") view=DonePage ssr=SsrMode::Async/>
+                    <Route path=path!("/expired") view=ExpiredPage ssr=SsrMode::Async/>
+                </Routes>
+            </Router>
+        </div>
     }
 }

@@ -1,1 +1,121 @@
-//! The user-facing error type.
+//! The one error type a trader may see.
+//!
+//! Every variant carries a fixed, portal-owned message and names the form
+//! field it belongs to. Upstream texts and Rust error texts never reach this
+//! type: they are mapped at one boundary (`server::boundary`) and logged there.
+//! The serialized form travels in URLs for no-JS posts (`__err`), which is
+//! why it holds no free text at all.
+
+use serde::{Deserialize, Serialize};
+use server_fn_codec::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+
+mod server_fn_codec {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// The form field an error belongs to, so a page can put the message next
+/// to it and point `aria-describedby` at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Login,
+    Answer,
+    Code,
+    Password,
+    Confirmation,
+    /// Not about one field: shown at the top of the form.
+    Form,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PortalError {
+    #[error("Enter the login or email you use to sign in.")]
+    LoginMissing,
+    #[error("That login or email is too long. Check it and try again.")]
+    LoginTooLong,
+    #[error("That login or email contains characters we can't accept. Check it and try again.")]
+    LoginInvalid,
+    #[error("Type the answer to your secret question.")]
+    AnswerMissing,
+    #[error("That answer is not correct. Check the spelling and try again.")]
+    WrongAnswer,
+    #[error("Enter the code from the email we sent you.")]
+    CodeMissing,
+    #[error("That code is not right or has expired. Check the email and try again, or send a new code.")]
+    WrongCode,
+    #[error("Too many attempts. For your security, wait {minutes} minutes, then start again.")]
+    TooManyAttempts { minutes: u32 },
+    #[error("We've already sent {max} codes in the last hour. Check your inbox and spam folder, or try again later.")]
+    TooManyCodes { max: u32 },
+    #[error("Use at least {min} characters.")]
+    PasswordTooShort { min: u32 },
+    #[error("Use at most {max} characters.")]
+    PasswordTooLong { max: u32 },
+    #[error("Your new password can't be your login or email.")]
+    PasswordIsLogin,
+    #[error("This password is too common. Choose something harder to guess.")]
+    PasswordTooCommon,
+    #[error("The two passwords don't match.")]
+    PasswordMismatch,
+    #[error("Your broker didn't accept this password. Try a longer or different one.")]
+    PasswordRejected,
+    #[error("We couldn't start the reset for this account. Check your login or contact your broker.")]
+    CouldNotStart,
+    #[error("The service is temporarily unavailable. Nothing was lost: try again in a moment.")]
+    Unavailable,
+    #[error("We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.")]
+    StatusUnknown,
+    #[error("This reset expired. Please start again.")]
+    SessionExpired,
+    #[error("Too many requests. Please wait {minutes} minutes and try again.")]
+    RateLimited { minutes: u32 },
+    #[error("Something went wrong with that form. Please try again.")]
+    BadRequest,
+}
+
+impl PortalError {
+    /// Where the message goes on the page.
+    pub fn field(&self) -> Field {
+        use PortalError::*;
+        match self {
+            LoginMissing | LoginTooLong | LoginInvalid => Field::Login,
+            AnswerMissing | WrongAnswer => Field::Answer,
+            CodeMissing | WrongCode => Field::Code,
+            PasswordTooShort { .. }
+            | PasswordTooLong { .. }
+            | PasswordIsLogin
+            | PasswordTooCommon
+            | PasswordRejected => Field::Password,
+            PasswordMismatch => Field::Confirmation,
+            TooManyAttempts { .. }
+            | TooManyCodes { .. }
+            | CouldNotStart
+            | Unavailable
+            | StatusUnknown
+            | SessionExpired
+            | RateLimited { .. }
+            | BadRequest => Field::Form,
+        }
+    }
+
+    /// The message for one field, if this error belongs to it.
+    pub fn message_for(&self, field: Field) -> Option<String> {
+        (self.field() == field).then(|| self.to_string())
+    }
+}
+
+impl FromServerFnError for PortalError {
+    type Encoder = JsonEncoding;
+
+    /// Framework errors become fixed messages; their text never reaches
+    /// the page. A request that never got an answer is "unavailable", so the
+    /// trader retries; anything else about the form is a bad request.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                PortalError::Unavailable
+            }
+            _ => PortalError::BadRequest,
+        }
+    }
+}

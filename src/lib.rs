@@ -8,7 +8,9 @@ pub mod components;
 pub mod error;
 pub mod flow;
 pub mod pages;
+pub mod password_policy;
 pub mod server_fns;
+pub mod site;
 
 #[cfg(feature = "ssr")]
 pub mod autoshares;

@@ -1,24 +1,17 @@
-//! Server entry point.
+//! Server entry point: `autoshares-portal` serves the portal;
+//! `autoshares-portal sandbox [--port N]` runs only the simulated
+//! AutoShares API, for pointing another portal (or curl) at it.
 
 #[tokio::main]
 async fn main() {
-    use autoshares_portal::app::{shell, App};
-    use axum::{routing::get, Router};
-    use leptos::prelude::*;
-    use leptos_axum::{generate_route_list, LeptosRoutes};
-
-    let conf = get_configuration(None).expect("leptos configuration");
-    let leptos_options = conf.leptos_options;
-    let addr = leptos_options.site_addr;
-    let routes = generate_route_list(App);
-    let app = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes(&leptos_options, routes, {
-            let leptos_options = leptos_options.clone();
-            move || shell(leptos_options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(leptos_options);
-    let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
-    axum::serve(listener, app.into_make_service()).await.expect("serve");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        None => autoshares_portal::server::run().await,
+        Some("sandbox") => autoshares_portal::server::dev_pages::run_standalone_sandbox(&args[1..]).await,
+        Some(_) => Err("usage: autoshares-portal [sandbox [--port N]]".to_string()),
+    };
+    if let Err(reason) = outcome {
+        eprintln!("autoshares-portal: {reason}");
+        std::process::exit(2);
+    }
 }

@@ -1,1 +1,50 @@
-//! The #[server] functions, one per step action.
+//! The `#[server]` functions: one per action a trader can take, plus the
+//! two reads pages render from. Each body is one call into
+//! `server::steps`, which holds the logic; forms post here with or
+//! without JavaScript.
+
+use leptos::prelude::*;
+
+use crate::error::PortalError;
+use crate::flow::{PageView, Step};
+use crate::site::SiteSettings;
+
+#[server(endpoint = "settings")]
+pub async fn get_site_settings() -> Result<SiteSettings, PortalError> {
+    crate::server::steps::site_settings().await
+}
+
+#[server(endpoint = "page")]
+pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
+    crate::server::steps::load_page(step).await
+}
+
+#[server(endpoint = "login")]
+pub async fn submit_login(login: String) -> Result<(), PortalError> {
+    crate::server::steps::submit_login(login).await
+}
+
+#[server(endpoint = "answer")]
+pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
+    crate::server::steps::submit_answer(answer).await
+}
+
+#[server(endpoint = "code")]
+pub async fn submit_code(code: String) -> Result<(), PortalError> {
+    crate::server::steps::submit_code(code).await
+}
+
+#[server(endpoint = "resend")]
+pub async fn resend_code() -> Result<(), PortalError> {
+    crate::server::steps::resend_code().await
+}
+
+#[server(endpoint = "password")]
+pub async fn submit_password(password: String, confirmation: String) -> Result<(), PortalError> {
+    crate::server::steps::submit_password(password, confirmation).await
+}
+
+#[server(endpoint = "start-over")]
+pub async fn start_over() -> Result<(), PortalError> {
+    crate::server::steps::start_over().await
+}

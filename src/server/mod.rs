@@ -1,1 +1,167 @@
-//! [ssr] Configuration, application state, sessions, middleware.
+//! [ssr] Configuration, application state, sessions, middleware, and the
+//! router that ties them to the Leptos app.
+
+pub mod boundary;
+pub mod config;
+pub mod dev_pages;
+pub mod identity;
+pub mod limits;
+pub mod security;
+pub mod session;
+pub mod state;
+pub mod steps;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
+
+use crate::app::{shell, App};
+use crate::autoshares::client::AutoSharesClient;
+use crate::autoshares::config::ApiConfig;
+use crate::sandbox::{Sandbox, SandboxConfig};
+use config::{Config, Upstream};
+use limits::Limiter;
+use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
+
+/// Largest request body accepted (SECURITY.md #23).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Start the sandbox if configured, and connect the client to the upstream.
+pub async fn build_state(leptos_options: LeptosOptions, config: Config) -> Result<AppState, String> {
+    let (base_url, sandbox) = match &config.upstream {
+        Upstream::Remote(url) => (url.clone(), None),
+        Upstream::Sandbox { port, token_prefix } => {
+            let sandbox = Sandbox::new(SandboxConfig {
+                // The sandbox accepts whatever key the portal is configured with,
+                // so a canary key can be tested end to end.
+                app_key: config.app_key.expose().to_string(),
+                token_prefix: token_prefix.clone(),
+                ..SandboxConfig::default()
+            });
+            let addr = sandbox
+                .clone()
+                .spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, *port)))
+                .await
+                .map_err(|e| format!("the sandbox could not listen on port {port}: {e}"))?;
+            tracing::info!(event = "sandbox_started", %addr);
+            let url = url::Url::parse(&format!("http://{addr}/"))
+                .map_err(|_| "the sandbox address is not a URL".to_string())?;
+            (url, Some(sandbox))
+        }
+    };
+    let mut api = ApiConfig::new(base_url, config.app_key.clone());
+    api.api_version = config.api_version.clone();
+    api.timeout = config.upstream_timeout;
+    let client = AutoSharesClient::new(api).map_err(|e| format!("upstream client: {e}"))?;
+    Ok(AppState {
+        leptos_options,
+        limiter: Arc::new(Limiter::new(config.ip_rate_per_minute, config.ip_burst)),
+        config: Arc::new(config),
+        client,
+        sandbox,
+        upstream_permits: Arc::new(tokio::sync::Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
+    })
+}
+
+/// The whole portal as one router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let config = &state.config;
+
+    let session_layer = SessionManagerLayer::new(MemoryStore::default())
+        .with_name(if config.is_https() {
+            "__Host-reset"
+        } else {
+            "reset"
+        })
+        .with_secure(config.is_https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        // The store keeps a flow a little past its absolute lifetime, so an
+        // expired flow can still be recognised and explained.
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            i64::try_from(config.flow_limits.absolute_secs).unwrap_or(1800) + 300,
+        )));
+
+    let server_fns = {
+        let state = state.clone();
+        move |request: axum::extract::Request| {
+            let state = state.clone();
+            async move {
+                handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+            }
+        }
+    };
+
+    let mut app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/{*fn_name}", post(server_fns))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        );
+    if state.sandbox.is_some() {
+        app = app.merge(dev_pages::routes());
+    }
+    app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(security::see_other))
+        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(state.clone(), security::rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_only))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .with_state(state)
+}
+
+/// Read the configuration, build everything, serve until stopped.
+pub async fn run() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+
+    let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+    let config = Config::from_env(addr)?;
+    if !config.is_https() {
+        tracing::warn!(
+            event = "plain_http",
+            "serving over plain http: session cookies are not marked Secure (development only)"
+        );
+    }
+    let sandbox = config.is_sandbox();
+    let state = build_state(leptos_options, config).await?;
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(event = "listening", %addr, sandbox);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| format!("server error: {e}"))
+}

@@ -1,0 +1,37 @@
+//! The password rules, visible before the trader types. With JavaScript
+//! on they tick as the trader types; without it they are a plain list and
+//! the server checks them on submit.
+
+use leptos::prelude::*;
+
+use crate::password_policy::{PasswordPolicy, Rule};
+
+#[component]
+pub fn PasswordChecklist(
+    policy: PasswordPolicy,
+    #[prop(into)] password: Signal<String>,
+    #[prop(into)] confirmation: Signal<String>,
+    #[prop(into)] login: String,
+) -> impl IntoView {
+    let login = StoredValue::new(login);
+    let items = Rule::ALL
+        .into_iter()
+        .map(|rule| {
+            let met = move || {
+                login.with_value(|login| {
+                    policy.holds(rule, &password.get(), &confirmation.get(), login)
+                })
+            };
+            view! {
+                <li class:met=met>
+                    <span class="tick" aria-hidden="true"></span>
+                    <span>{rule.label(&policy)}</span>
+                    <span class="sr-only">{move || if met() { " (done)" } else { "" }}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ul class="rules" id="password-rules" aria-label="Password rules">{items}</ul>
+    }
+}

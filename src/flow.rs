@@ -1,1 +1,0 @@
-//! The recovery flow as a pure state machine.

@@ -1,0 +1,77 @@
+//! The recovery flow: the steps a trader walks through and what a page is
+//! allowed to know about them.
+//!
+//! `Step` and `PageView` cross the wire (server → page); they never carry a
+//! secret. The state machine itself, which holds the token and the answer,
+//! is server-only and lives in `machine`.
+
+#[cfg(feature = "ssr")]
+pub mod machine;
+
+use serde::{Deserialize, Serialize};
+
+/// One routed page of the flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Step {
+    Start,
+    Question,
+    Code,
+    Password,
+    Done,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [
+        Step::Start,
+        Step::Question,
+        Step::Code,
+        Step::Password,
+        Step::Done,
+    ];
+
+    /// The page that serves this step.
+    pub fn path(self) -> &'static str {
+        match self {
+            Step::Start => "/",
+            Step::Question => "/question",
+            Step::Code => "/code",
+            Step::Password => "/password",
+            Step::Done => "/done",
+        }
+    }
+
+    /// "Step N of 4", for the indicator. Done has no number.
+    pub fn number(self) -> Option<u8> {
+        match self {
+            Step::Start => Some(1),
+            Step::Question => Some(2),
+            Step::Code => Some(3),
+            Step::Password => Some(4),
+            Step::Done => None,
+        }
+    }
+
+    pub const COUNT: u8 = 4;
+}
+
+/// Longest login or email accepted (RFC 5321's address limit).
+pub const MAX_LOGIN_CHARS: u32 = 254;
+
+/// The page where an expired or missing flow is explained.
+pub const EXPIRED_PATH: &str = "/expired";
+
+/// What a step page renders, read from the server session.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageView {
+    /// Set when the requested page is not the trader's current step: the
+    /// page redirects there instead of rendering.
+    pub redirect_to: Option<String>,
+    /// The login or email fixed at step 1 (the trader typed it; not secret).
+    pub login: Option<String>,
+    /// The secret question, as plain text (rendered escaped).
+    pub question: Option<String>,
+    /// How many codes have been sent in this flow (1 after the first).
+    pub codes_sent: u32,
+    /// The login typed at step 1 before a failure, to refill the field.
+    pub draft_login: Option<String>,
+}

@@ -1,0 +1,67 @@
+//! Step 3: the code AutoShares emailed. The trader can ask for a new one.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::last_error;
+use crate::components::field::{error_for, FormError, TextField};
+use crate::components::start_over::StartOverButton;
+use crate::components::step_page::StepPage;
+use crate::error::Field;
+use crate::flow::Step;
+use crate::server_fns::{ResendCode, SubmitCode};
+
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let submit = ServerAction::<SubmitCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let submit_error = last_error(submit);
+    let resend_error = last_error(resend);
+    // The most recent failure of either action belongs above the form.
+    let form_error = Signal::derive(move || {
+        resend_error
+            .get()
+            .or_else(|| submit_error.get().filter(|e| e.field() == Field::Form))
+            .map(|e| e.to_string())
+    });
+    let reload = Signal::derive(move || resend.version().get());
+    view! {
+        <Title text="Check your email"/>
+        <StepPage step=Step::Code reload=reload render=move |page| view! {
+            <h1>"Check your email"</h1>
+            <p class="lead">
+                "We've emailed a code to the address on file for "
+                <strong class="login">{page.login.clone()}</strong>
+                ". It can take a minute to arrive; check your spam folder too."
+            </p>
+            {(page.codes_sent > 1).then(|| view! {
+                <p class="notice" role="status">"We've sent a new code. Use the newest one."</p>
+            })}
+            <ActionForm action=submit attr:class="form" attr:novalidate=true>
+                <FormError error=form_error/>
+                <TextField
+                    id="code"
+                    name="code"
+                    label="Code from the email"
+                    error=error_for(submit_error, Field::Code)
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    maxlength=32
+                    autofocus=true
+                />
+                <button type="submit" class="primary" disabled=move || submit.pending().get()>
+                    "Verify code"
+                </button>
+            </ActionForm>
+            <div class="secondary-actions">
+                <ActionForm action=resend attr:class="inline-form">
+                    <button type="submit" class="link" disabled=move || resend.pending().get()>
+                        "Send a new code"
+                    </button>
+                </ActionForm>
+                <StartOverButton/>
+            </div>
+        }/>
+    }
+}

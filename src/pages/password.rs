@@ -1,0 +1,116 @@
+//! Step 4: the new password, twice. The rules are visible up front and
+//! tick live with JavaScript on; the server checks them either way.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::last_error;
+use crate::components::field::{error_for, FormError};
+use crate::components::frame::Settings;
+use crate::components::password_checklist::PasswordChecklist;
+use crate::components::start_over::StartOverButton;
+use crate::components::step_page::StepPage;
+use crate::components::use_hydrated;
+use crate::error::{Field, PortalError};
+use crate::flow::Step;
+use crate::password_policy::PasswordPolicy;
+use crate::server_fns::SubmitPassword;
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let submit = ServerAction::<SubmitPassword>::new();
+    let error = last_error(submit);
+    let settings = use_context::<Settings>();
+    view! {
+        <Title text="Choose a new password"/>
+        <StepPage step=Step::Password reload=Signal::stored(0) render=move |page| {
+            let login = page.login.unwrap_or_default();
+            view! {
+                <h1>"Choose a new password"</h1>
+                <p class="lead">
+                    "For " <strong class="login">{login.clone()}</strong>
+                    ". A long phrase you don't use anywhere else is best."
+                </p>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let login = login.clone();
+                        settings.map(|settings| Suspend::new(async move {
+                            let policy = settings.await.map(|s| s.policy).unwrap_or_default();
+                            view! { <PasswordForm submit=submit error=error policy=policy login=login/> }
+                        }))
+                    }}
+                </Suspense>
+                <StartOverButton/>
+            }
+        }/>
+    }
+}
+
+#[component]
+fn PasswordForm(
+    submit: ServerAction<SubmitPassword>,
+    error: Signal<Option<PortalError>>,
+    policy: PasswordPolicy,
+    login: String,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let reveal = RwSignal::new(false);
+    let hydrated = use_hydrated();
+    let kind = move || if reveal.get() { "text" } else { "password" };
+    let password_error = error_for(error, Field::Password);
+    let confirmation_error = error_for(error, Field::Confirmation);
+    view! {
+        <ActionForm action=submit attr:class="form" attr:novalidate=true>
+            <FormError error=error_for(error, Field::Form)/>
+            <div class="field" class:invalid=move || password_error.get().is_some()>
+                <label for="password">"New password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type=kind
+                    autocomplete="new-password"
+                    maxlength=policy.max_chars
+                    autofocus=true
+                    aria-describedby="password-rules password-error"
+                    aria-invalid=move || password_error.get().is_some().then_some("true")
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                <p class="field-error" id="password-error" aria-live="polite">
+                    {move || password_error.get()}
+                </p>
+            </div>
+            <PasswordChecklist policy=policy password=password confirmation=confirmation login=login/>
+            <div class="field" class:invalid=move || confirmation_error.get().is_some()>
+                <label for="confirmation">"Confirm new password"</label>
+                <input
+                    id="confirmation"
+                    name="confirmation"
+                    type=kind
+                    autocomplete="new-password"
+                    maxlength=policy.max_chars
+                    aria-describedby="confirmation-error"
+                    aria-invalid=move || confirmation_error.get().is_some().then_some("true")
+                    on:input=move |ev| confirmation.set(event_target_value(&ev))
+                />
+                <p class="field-error" id="confirmation-error" aria-live="polite">
+                    {move || confirmation_error.get()}
+                </p>
+            </div>
+            <Show when=move || hydrated.get()>
+                <button
+                    type="button"
+                    class="link reveal"
+                    aria-pressed=move || reveal.get().to_string()
+                    on:click=move |_| reveal.update(|r| *r = !*r)
+                >
+                    {move || if reveal.get() { "Hide passwords" } else { "Show passwords" }}
+                </button>
+            </Show>
+            <button type="submit" class="primary" disabled=move || submit.pending().get()>
+                "Change password"
+            </button>
+        </ActionForm>
+    }
+}

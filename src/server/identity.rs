@@ -1,0 +1,109 @@
+//! [ssr] What the portal derives from a login: a hashed identifier for logs
+//! and rate limits, and a stable decoy question for unknown logins.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::error::PortalError;
+use crate::flow::MAX_LOGIN_CHARS;
+
+
+/// Questions a decoy may show; one is picked by a keyed hash of the login,
+/// so the same unknown login always sees the same question.
+const DECOY_QUESTIONS: &[&str] = &[
+    "What street did you live on in third grade?",
+    "What was the name of your first pet?",
+    "What is your mother's maiden name?",
+    "What city were you born in?",
+    "What was the make of your first car?",
+    "What was the name of your elementary school?",
+];
+
+/// Trim surrounding whitespace; refuse empty, over-long, control and bidi
+/// characters (SECURITY.md #22).
+pub fn clean_login(raw: &str) -> Result<String, PortalError> {
+    let login = raw.trim();
+    if login.is_empty() {
+        return Err(PortalError::LoginMissing);
+    }
+    if login.chars().count() > MAX_LOGIN_CHARS as usize {
+        return Err(PortalError::LoginTooLong);
+    }
+    if login.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return Err(PortalError::LoginInvalid);
+    }
+    Ok(login.to_string())
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Case-folded, for counting one identifier however it is typed.
+fn normalized(login: &str) -> String {
+    login.trim().to_lowercase()
+}
+
+fn mac(key: &[u8], purpose: &str, login: &str) -> Vec<u8> {
+    // HMAC accepts keys of any length; new_from_slice cannot fail for it.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return Vec::new();
+    };
+    mac.update(purpose.as_bytes());
+    mac.update(&[0]);
+    mac.update(normalized(login).as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The identifier as logs and limits see it: 16 hex chars of a keyed hash.
+pub fn ident_hash(key: &[u8], login: &str) -> String {
+    let bytes = mac(key, "ident", login);
+    hex::encode(bytes.get(..8).unwrap_or_default())
+}
+
+pub fn decoy_question(key: &[u8], login: &str) -> String {
+    let bytes = mac(key, "decoy", login);
+    let n = bytes.first().copied().map_or(0, usize::from);
+    DECOY_QUESTIONS
+        .get(n % DECOY_QUESTIONS.len())
+        .copied()
+        .unwrap_or("What was the name of your first pet?")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_are_trimmed_and_checked() {
+        assert_eq!(clean_login("  alice "), Ok("alice".into()));
+        assert_eq!(clean_login("   "), Err(PortalError::LoginMissing));
+        assert_eq!(clean_login("a\u{0007}b"), Err(PortalError::LoginInvalid));
+        assert_eq!(clean_login("a\u{202E}b"), Err(PortalError::LoginInvalid));
+        assert_eq!(clean_login(&"a".repeat(255)), Err(PortalError::LoginTooLong));
+        assert_eq!(clean_login("a&b=c#?+x y"), Ok("a&b=c#?+x y".into()));
+    }
+
+    #[test]
+    fn the_hash_ignores_case_and_depends_on_the_key() {
+        assert_eq!(ident_hash(b"k1", "Alice"), ident_hash(b"k1", "alice"));
+        assert_ne!(ident_hash(b"k1", "alice"), ident_hash(b"k2", "alice"));
+        assert_eq!(ident_hash(b"k1", "alice").len(), 16);
+        assert!(!ident_hash(b"k1", "alice").contains("alice"));
+    }
+
+    #[test]
+    fn decoys_are_stable_per_login() {
+        let q = decoy_question(b"key", "nobody");
+        assert_eq!(q, decoy_question(b"key", "NOBODY"));
+        assert!(DECOY_QUESTIONS.contains(&q.as_str()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_login_never_panics(raw in ".*") {
+            let _ = clean_login(&raw);
+        }
+    }
+}

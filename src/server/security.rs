@@ -1,0 +1,176 @@
+//! [ssr] HTTP-level defences: CSRF origin check, per-IP rate limit,
+//! security headers, and 303 for form-post redirects.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::limits::minutes;
+use super::state::AppState;
+use crate::error::PortalError;
+
+/// SECURITY.md #10: a state-changing request must come from our own pages.
+/// `Sec-Fetch-Site: same-origin` or an `Origin` equal to the public origin;
+/// anything else is refused before it can reach a server function.
+pub async fn same_origin_only(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    if is_same_origin(request.headers(), &state.config.public_origin) {
+        next.run(request).await
+    } else {
+        tracing::warn!(event = "csrf_rejected", path = %request.uri().path());
+        (StatusCode::FORBIDDEN, "Forbidden: cross-site request").into_response()
+    }
+}
+
+pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match (text("sec-fetch-site"), text("origin")) {
+        (Some("same-origin"), _) => true,
+        (Some(_), _) => false,
+        (None, Some(origin)) => origin == public_origin,
+        (None, None) => false,
+    }
+}
+
+/// SECURITY.md #14: a token bucket per peer address for every post.
+pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let Some(ip) = peer else {
+        return next.run(request).await;
+    };
+    match state.limiter.take_ip(ip, Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            tracing::warn!(event = "rate_limited", what = "ip");
+            let error = PortalError::RateLimited {
+                minutes: minutes(wait),
+            };
+            too_many_requests(request.headers(), &error)
+        }
+    }
+}
+
+/// A plain form post gets a small page; the hydrated client gets the JSON
+/// error its server-function call decodes.
+fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let mut response = if wants_html {
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
+             <p>{error}</p><p><a href=\"/\">Back</a></p></html>"
+        );
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    } else {
+        let body = serde_json::to_string(error).unwrap_or_default();
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response
+}
+
+/// A form post that succeeded or failed is answered with "see other" (303),
+/// so the browser follows with a GET and a refresh never re-posts.
+pub async fn see_other(request: Request, next: Next) -> Response {
+    let is_post = request.method() == Method::POST;
+    let mut response = next.run(request).await;
+    if is_post && response.status() == StatusCode::FOUND {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+    }
+    response
+}
+
+/// SECURITY.md #28, #29 for every response, errors included. HTML pages get
+/// their nonce CSP from the shell; anything without one gets a locked-down
+/// policy here.
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !is_asset {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            h,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        );
+    }
+    if state.config.is_https() {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+/// The CSP for an HTML page carrying this nonce.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_rules() {
+        let origin = "https://reset.example.com";
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), origin));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")]), origin));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "same-site"), ("origin", "https://reset.example.com")]),
+            origin
+        ));
+        assert!(is_same_origin(&headers(&[("origin", "https://reset.example.com")]), origin));
+        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example")]), origin));
+        assert!(!is_same_origin(&headers(&[]), origin));
+    }
+}

@@ -1,0 +1,95 @@
+//! [ssr] The flow's place in the server session (tower-sessions).
+//!
+//! The browser holds only the opaque session cookie. The id is cycled after
+//! every successful step, so a superseded cookie no longer finds the flow.
+
+use tower_sessions::Session;
+
+use crate::error::PortalError;
+use crate::flow::machine::Flow;
+
+const FLOW: &str = "flow";
+const DRAFT_LOGIN: &str = "draft_login";
+const DONE: &str = "done";
+
+pub struct FlowSession(Session);
+
+impl FlowSession {
+    /// The session of the request being served.
+    pub async fn current() -> Result<Self, PortalError> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map(Self)
+            .map_err(|_| internal("session layer missing"))
+    }
+
+    pub async fn flow(&self) -> Result<Option<Flow>, PortalError> {
+        self.0
+            .get::<Flow>(FLOW)
+            .await
+            .map_err(|_| internal("session store read failed"))
+    }
+
+    /// A step succeeded: new session id, new state.
+    pub async fn advance(&self, flow: &Flow) -> Result<(), PortalError> {
+        self.0
+            .cycle_id()
+            .await
+            .map_err(|_| internal("session id rotation failed"))?;
+        self.keep(flow).await?;
+        self.remove(DRAFT_LOGIN).await;
+        self.remove(DONE).await;
+        Ok(())
+    }
+
+    /// A step failed but the flow goes on (counters, idle timer).
+    pub async fn keep(&self, flow: &Flow) -> Result<(), PortalError> {
+        self.0
+            .insert(FLOW, flow)
+            .await
+            .map_err(|_| internal("session store write failed"))
+    }
+
+    /// Start over, burned or expired flow: nothing of it survives.
+    pub async fn end(&self) {
+        if self.0.flush().await.is_err() {
+            tracing::error!(event = "session_flush_failed");
+        }
+    }
+
+    /// The password was changed: destroy the flow; a fresh session only
+    /// remembers that the done page may show.
+    pub async fn finish(&self) -> Result<(), PortalError> {
+        self.end().await;
+        self.0
+            .insert(DONE, true)
+            .await
+            .map_err(|_| internal("session store write failed"))
+    }
+
+    pub async fn is_done(&self) -> bool {
+        matches!(self.0.get::<bool>(DONE).await, Ok(Some(true)))
+    }
+
+    /// Keep what the trader typed at step 1 across a failed no-JS post.
+    pub async fn set_draft_login(&self, login: &str) {
+        if self.0.insert(DRAFT_LOGIN, login).await.is_err() {
+            tracing::warn!(event = "session_write_failed");
+        }
+    }
+
+    pub async fn draft_login(&self) -> Option<String> {
+        self.0.get::<String>(DRAFT_LOGIN).await.ok().flatten()
+    }
+
+    async fn remove(&self, key: &str) {
+        if self.0.remove_value(key).await.is_err() {
+            tracing::warn!(event = "session_write_failed");
+        }
+    }
+}
+
+fn internal(what: &'static str) -> PortalError {
+    tracing::error!(event = "session_error", what);
+    PortalError::Unavailable
+}

@@ -1,0 +1,32 @@
+//! [ssr] Everything a request handler may need, built once at start.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use tokio::sync::Semaphore;
+
+use super::config::Config;
+use super::limits::Limiter;
+use crate::autoshares::client::AutoSharesClient;
+use crate::sandbox::Sandbox;
+
+/// Upstream calls allowed in flight at once (SECURITY.md #15).
+pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub client: AutoSharesClient,
+    /// Present only in sandbox mode: the dev mailbox reads it.
+    pub sandbox: Option<Sandbox>,
+    pub limiter: Arc<Limiter>,
+    pub upstream_permits: Arc<Semaphore>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
