@@ -23,9 +23,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        if let Ok(value) =
-            axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce.to_string()))
-        {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&crate::server::security::page_csp(
+            &nonce.to_string(),
+        )) {
             response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }
     }

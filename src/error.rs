@@ -41,9 +41,11 @@ pub enum PortalError {
     WrongAnswer,
     #[error("Enter the code from the email we sent you.")]
     CodeMissing,
-    #[error("That code is not right or has expired. Check the email and try again, or send a new code.")]
+    #[error(
+        "That code is not right or has expired. Check the email and try again, or send a new code."
+    )]
     WrongCode,
-    #[error("Too many attempts. For your security, wait {minutes} minutes, then start again.")]
+    #[error("Too many attempts. For your security, wait {}, then start again.", minutes_text(.minutes))]
     TooManyAttempts { minutes: u32 },
     #[error("We've already sent {max} codes in the last hour. Check your inbox and spam folder, or try again later.")]
     TooManyCodes { max: u32 },
@@ -59,7 +61,9 @@ pub enum PortalError {
     PasswordMismatch,
     #[error("Your broker didn't accept this password. Try a longer or different one.")]
     PasswordRejected,
-    #[error("We couldn't start the reset for this account. Check your login or contact your broker.")]
+    #[error(
+        "We couldn't start the reset for this account. Check your login or contact your broker."
+    )]
     CouldNotStart,
     #[error("The service is temporarily unavailable. Nothing was lost: try again in a moment.")]
     Unavailable,
@@ -67,7 +71,7 @@ pub enum PortalError {
     StatusUnknown,
     #[error("This reset expired. Please start again.")]
     SessionExpired,
-    #[error("Too many requests. Please wait {minutes} minutes and try again.")]
+    #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
     RateLimited { minutes: u32 },
     #[error("Something went wrong with that form. Please try again.")]
     BadRequest,
@@ -101,6 +105,13 @@ impl PortalError {
     /// The message for one field, if this error belongs to it.
     pub fn message_for(&self, field: Field) -> Option<String> {
         (self.field() == field).then(|| self.to_string())
+    }
+}
+
+fn minutes_text(minutes: &u32) -> String {
+    match minutes {
+        1 => "1 minute".to_string(),
+        n => format!("{n} minutes"),
     }
 }
 

@@ -7,7 +7,9 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         None => autoshares_portal::server::run().await,
-        Some("sandbox") => autoshares_portal::server::dev_pages::run_standalone_sandbox(&args[1..]).await,
+        Some("sandbox") => {
+            autoshares_portal::server::dev_pages::run_standalone_sandbox(&args[1..]).await
+        }
         Some(_) => Err("usage: autoshares-portal [sandbox [--port N]]".to_string()),
     };
     if let Err(reason) = outcome {

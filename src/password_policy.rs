@@ -135,7 +135,10 @@ mod tests {
 
     #[test]
     fn a_good_password_passes() {
-        assert_eq!(P.check("correct horse battery", "correct horse battery", "alice"), Ok(()));
+        assert_eq!(
+            P.check("correct horse battery", "correct horse battery", "alice"),
+            Ok(())
+        );
     }
 
     #[test]
@@ -167,7 +170,11 @@ mod tests {
             Err(PortalError::PasswordIsLogin)
         );
         assert_eq!(
-            P.check("robertzaklong", "robertzaklong", "RobertZakLong@example.com"),
+            P.check(
+                "robertzaklong",
+                "robertzaklong",
+                "RobertZakLong@example.com"
+            ),
             Err(PortalError::PasswordIsLogin)
         );
     }

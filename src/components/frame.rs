@@ -40,7 +40,7 @@ pub fn PageFrame(children: Children) -> impl IntoView {
         <Suspense fallback=|| ()>{brand}</Suspense>
         <main class="card">{children()}</main>
         <footer class="foot">
-            <p>"Your password is sent only to your broker over an encrypted connection."</p>
+            <p>"We will never ask for your current password on this page."</p>
         </footer>
     }
 }

@@ -174,7 +174,10 @@ impl Flow {
     }
 
     /// What a "send a new code" needs: the login and the answer, if any.
-    pub fn resend_request(&self, limits: &FlowLimits) -> Result<(&str, Option<&SecretAnswer>), Refusal> {
+    pub fn resend_request(
+        &self,
+        limits: &FlowLimits,
+    ) -> Result<(&str, Option<&SecretAnswer>), Refusal> {
         match &self.stage {
             Stage::CodeSent { answer } if self.codes_sent < limits.max_codes => {
                 Ok((&self.login, answer.as_ref()))
@@ -317,18 +320,54 @@ mod tests {
     #[test]
     fn every_transition_refuses_the_wrong_step() {
         // Each transition from each stage it doesn't belong to.
-        assert_eq!(at_code().answered(answer(), T0).unwrap_err(), Refusal::WrongStep(Step::Code));
-        assert_eq!(at_password().answered(answer(), T0).unwrap_err(), Refusal::WrongStep(Step::Password));
-        assert_eq!(at_code().answer_rejected(T0, &L).unwrap_err(), Refusal::WrongStep(Step::Code));
-        assert_eq!(at_question().code_accepted(token(), T0).unwrap_err(), Refusal::WrongStep(Step::Question));
-        assert_eq!(at_password().code_accepted(token(), T0).unwrap_err(), Refusal::WrongStep(Step::Password));
-        assert_eq!(at_question().code_rejected(T0, &L).unwrap_err(), Refusal::WrongStep(Step::Question));
-        assert_eq!(at_question().code_resent(T0, &L).unwrap_err(), Refusal::WrongStep(Step::Question));
-        assert_eq!(at_password().code_resent(T0, &L).unwrap_err(), Refusal::WrongStep(Step::Password));
-        assert_eq!(at_question().token().unwrap_err(), Refusal::WrongStep(Step::Question));
-        assert_eq!(at_code().token().unwrap_err(), Refusal::WrongStep(Step::Code));
-        assert_eq!(at_question().password_changed(), Err(Refusal::WrongStep(Step::Question)));
-        assert_eq!(at_code().password_changed(), Err(Refusal::WrongStep(Step::Code)));
+        assert_eq!(
+            at_code().answered(answer(), T0).unwrap_err(),
+            Refusal::WrongStep(Step::Code)
+        );
+        assert_eq!(
+            at_password().answered(answer(), T0).unwrap_err(),
+            Refusal::WrongStep(Step::Password)
+        );
+        assert_eq!(
+            at_code().answer_rejected(T0, &L).unwrap_err(),
+            Refusal::WrongStep(Step::Code)
+        );
+        assert_eq!(
+            at_question().code_accepted(token(), T0).unwrap_err(),
+            Refusal::WrongStep(Step::Question)
+        );
+        assert_eq!(
+            at_password().code_accepted(token(), T0).unwrap_err(),
+            Refusal::WrongStep(Step::Password)
+        );
+        assert_eq!(
+            at_question().code_rejected(T0, &L).unwrap_err(),
+            Refusal::WrongStep(Step::Question)
+        );
+        assert_eq!(
+            at_question().code_resent(T0, &L).unwrap_err(),
+            Refusal::WrongStep(Step::Question)
+        );
+        assert_eq!(
+            at_password().code_resent(T0, &L).unwrap_err(),
+            Refusal::WrongStep(Step::Password)
+        );
+        assert_eq!(
+            at_question().token().unwrap_err(),
+            Refusal::WrongStep(Step::Question)
+        );
+        assert_eq!(
+            at_code().token().unwrap_err(),
+            Refusal::WrongStep(Step::Code)
+        );
+        assert_eq!(
+            at_question().password_changed(),
+            Err(Refusal::WrongStep(Step::Question))
+        );
+        assert_eq!(
+            at_code().password_changed(),
+            Err(Refusal::WrongStep(Step::Code))
+        );
     }
 
     #[test]
@@ -347,7 +386,10 @@ mod tests {
     fn idle_expiry_counts_from_the_last_step() {
         let flow = at_question();
         assert_eq!(flow.admit(Step::Question, T0 + 599, &L), Ok(()));
-        assert_eq!(flow.admit(Step::Question, T0 + 600, &L), Err(Refusal::Expired));
+        assert_eq!(
+            flow.admit(Step::Question, T0 + 600, &L),
+            Err(Refusal::Expired)
+        );
         let flow = flow.answered(answer(), T0 + 500).unwrap();
         assert_eq!(flow.admit(Step::Code, T0 + 1099, &L), Ok(()));
     }
@@ -365,7 +407,10 @@ mod tests {
 
     #[test]
     fn expiry_wins_over_wrong_step() {
-        assert_eq!(at_code().admit(Step::Question, T0 + 10_000, &L), Err(Refusal::Expired));
+        assert_eq!(
+            at_code().admit(Step::Question, T0 + 10_000, &L),
+            Err(Refusal::Expired)
+        );
     }
 
     #[test]
@@ -375,7 +420,10 @@ mod tests {
             flow = flow.answer_rejected(T0, &L).unwrap();
             assert_eq!(flow.step(), Step::Question);
         }
-        assert_eq!(flow.answer_rejected(T0, &L).unwrap_err(), Refusal::AttemptsExhausted);
+        assert_eq!(
+            flow.answer_rejected(T0, &L).unwrap_err(),
+            Refusal::AttemptsExhausted
+        );
     }
 
     #[test]
@@ -384,7 +432,10 @@ mod tests {
         for _ in 0..4 {
             flow = flow.code_rejected(T0, &L).unwrap();
         }
-        assert_eq!(flow.code_rejected(T0, &L).unwrap_err(), Refusal::AttemptsExhausted);
+        assert_eq!(
+            flow.code_rejected(T0, &L).unwrap_err(),
+            Refusal::AttemptsExhausted
+        );
     }
 
     #[test]
@@ -392,12 +443,21 @@ mod tests {
         let flow = at_question().answered(answer(), T0).unwrap();
         let (login, kept) = flow.resend_request(&L).unwrap();
         assert_eq!(login, "alice");
-        assert_eq!(kept.map(|a| a.expose().to_string()), Some("Peterson".to_string()));
+        assert_eq!(
+            kept.map(|a| a.expose().to_string()),
+            Some("Peterson".to_string())
+        );
         let flow = flow.code_resent(T0, &L).unwrap();
         let flow = flow.code_resent(T0, &L).unwrap();
         assert_eq!(flow.codes_sent(), 3);
-        assert_eq!(flow.resend_request(&L).unwrap_err(), Refusal::CodesExhausted);
-        assert_eq!(flow.code_resent(T0, &L).unwrap_err(), Refusal::CodesExhausted);
+        assert_eq!(
+            flow.resend_request(&L).unwrap_err(),
+            Refusal::CodesExhausted
+        );
+        assert_eq!(
+            flow.code_resent(T0, &L).unwrap_err(),
+            Refusal::CodesExhausted
+        );
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl Config {
         site_addr: SocketAddr,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, String> {
-        let get = |name: &str| var(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
         let upstream = match get("AUTOSHARES_API_URL").as_deref() {
             None => {
@@ -176,7 +180,9 @@ fn parse_or<T: std::str::FromStr>(
 ) -> Result<T, String> {
     match get(name) {
         None => Ok(default),
-        Some(raw) => raw.parse().map_err(|_| format!("{name} has an invalid value")),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| format!("{name} has an invalid value")),
     }
 }
 
@@ -186,9 +192,13 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_lookup("127.0.0.1:3000".parse().unwrap(), move |k| map.get(k).cloned())
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup("127.0.0.1:3000".parse().unwrap(), move |k| {
+            map.get(k).cloned()
+        })
     }
 
     #[test]
@@ -244,22 +254,31 @@ mod tests {
 
     #[test]
     fn bad_numbers_name_the_variable() {
-        let err = config(&[("AUTOSHARES_API_URL", "sandbox"), ("PORTAL_FLOW_IDLE_SECS", "ten")])
-            .unwrap_err();
+        let err = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_FLOW_IDLE_SECS", "ten"),
+        ])
+        .unwrap_err();
         assert!(err.contains("PORTAL_FLOW_IDLE_SECS"));
     }
 
     #[test]
     fn a_weak_policy_is_refused() {
-        let err = config(&[("AUTOSHARES_API_URL", "sandbox"), ("PORTAL_PASSWORD_MIN_LENGTH", "4")])
-            .unwrap_err();
+        let err = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_PASSWORD_MIN_LENGTH", "4"),
+        ])
+        .unwrap_err();
         assert!(err.contains("password"));
     }
 
     #[test]
     fn debug_redacts_the_key() {
-        let c = config(&[("AUTOSHARES_API_URL", "sandbox"), ("AUTOSHARES_APP_KEY", "CanaryKey")])
-            .unwrap();
+        let c = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("AUTOSHARES_APP_KEY", "CanaryKey"),
+        ])
+        .unwrap();
         assert!(!format!("{c:?}").contains("CanaryKey"));
     }
 }

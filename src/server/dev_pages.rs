@@ -71,7 +71,11 @@ struct SignInForm {
 }
 
 async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Html<String> {
-    let outcome = match state.client.sign_in(&form.username, &form.password, None).await {
+    let outcome = match state
+        .client
+        .sign_in(&form.username, &form.password, None)
+        .await
+    {
         Ok(SignIn::Succeeded) => "Signed in: the password is correct.",
         Ok(SignIn::Expecting { .. }) => {
             "The password is correct; this account would now ask for its second factor."
@@ -81,7 +85,9 @@ async fn sign_in(State(state): State<AppState>, Form(form): Form<SignInForm>) ->
     };
     page(
         "Sandbox sign-in",
-        &sign_in_body(&format!("<p role=\"status\" class=\"notice\">{outcome}</p>")),
+        &sign_in_body(&format!(
+            "<p role=\"status\" class=\"notice\">{outcome}</p>"
+        )),
     )
 }
 

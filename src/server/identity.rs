@@ -7,7 +7,6 @@ use sha2::Sha256;
 use crate::error::PortalError;
 use crate::flow::MAX_LOGIN_CHARS;
 
-
 /// Questions a decoy may show; one is picked by a keyed hash of the login,
 /// so the same unknown login always sees the same question.
 const DECOY_QUESTIONS: &[&str] = &[
@@ -81,7 +80,10 @@ mod tests {
         assert_eq!(clean_login("   "), Err(PortalError::LoginMissing));
         assert_eq!(clean_login("a\u{0007}b"), Err(PortalError::LoginInvalid));
         assert_eq!(clean_login("a\u{202E}b"), Err(PortalError::LoginInvalid));
-        assert_eq!(clean_login(&"a".repeat(255)), Err(PortalError::LoginTooLong));
+        assert_eq!(
+            clean_login(&"a".repeat(255)),
+            Err(PortalError::LoginTooLong)
+        );
         assert_eq!(clean_login("a&b=c#?+x y"), Ok("a&b=c#?+x y".into()));
     }
 

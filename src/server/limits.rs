@@ -83,7 +83,10 @@ impl Limiter {
             return Ok(());
         };
         let events = windows.entry((what, ident.to_string())).or_default();
-        while events.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while events
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             events.pop_front();
         }
         match events.front() {
@@ -95,14 +98,19 @@ impl Limiter {
     /// Record one event for this identifier.
     pub fn record(&self, what: Counted, ident: &str, now: Instant) {
         if let Ok(mut windows) = self.windows.lock() {
-            windows.entry((what, ident.to_string())).or_default().push_back(now);
+            windows
+                .entry((what, ident.to_string()))
+                .or_default()
+                .push_back(now);
         }
     }
 }
 
 /// Whole minutes, rounded up, for "try again in N minutes".
 pub fn minutes(wait: Duration) -> u32 {
-    u32::try_from(wait.as_secs().div_ceil(60)).unwrap_or(u32::MAX).max(1)
+    u32::try_from(wait.as_secs().div_ceil(60))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 #[cfg(test)]

@@ -34,7 +34,10 @@ use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Start the sandbox if configured, and connect the client to the upstream.
-pub async fn build_state(leptos_options: LeptosOptions, config: Config) -> Result<AppState, String> {
+pub async fn build_state(
+    leptos_options: LeptosOptions,
+    config: Config,
+) -> Result<AppState, String> {
     let (base_url, sandbox) = match &config.upstream {
         Upstream::Remote(url) => (url.clone(), None),
         Upstream::Sandbox { port, token_prefix } => {
@@ -96,7 +99,8 @@ pub fn router(state: AppState) -> Router {
         move |request: axum::extract::Request| {
             let state = state.clone();
             async move {
-                handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+                handle_server_fns_with_context(move || provide_context(state.clone()), request)
+                    .await
             }
         }
     };
@@ -122,10 +126,19 @@ pub fn router(state: AppState) -> Router {
     app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(security::see_other))
         .layer(session_layer)
-        .layer(middleware::from_fn_with_state(state.clone(), security::rate_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::rate_limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin_only,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .with_state(state)
 }
 
@@ -133,8 +146,7 @@ pub fn router(state: AppState) -> Router {
 pub async fn run() -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
 

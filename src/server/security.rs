@@ -21,7 +21,10 @@ pub async fn same_origin_only(
     request: Request,
     next: Next,
 ) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     if is_same_origin(request.headers(), &state.config.public_origin) {
@@ -78,11 +81,7 @@ fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
             "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
              <p>{error}</p><p><a href=\"/\">Back</a></p></html>"
         );
-        (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response()
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
     } else {
         let body = serde_json::to_string(error).unwrap_or_default();
         ([(header::CONTENT_TYPE, "application/json")], body).into_response()
@@ -163,14 +162,29 @@ mod tests {
     #[test]
     fn same_origin_rules() {
         let origin = "https://reset.example.com";
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), origin));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")]), origin));
-        assert!(!is_same_origin(
-            &headers(&[("sec-fetch-site", "same-site"), ("origin", "https://reset.example.com")]),
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
             origin
         ));
-        assert!(is_same_origin(&headers(&[("origin", "https://reset.example.com")]), origin));
-        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example")]), origin));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            origin
+        ));
+        assert!(!is_same_origin(
+            &headers(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://reset.example.com")
+            ]),
+            origin
+        ));
+        assert!(is_same_origin(
+            &headers(&[("origin", "https://reset.example.com")]),
+            origin
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("origin", "https://evil.example")]),
+            origin
+        ));
         assert!(!is_same_origin(&headers(&[]), origin));
     }
 }

@@ -244,7 +244,10 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
     } else {
         ctx.within_limit(Counted::CodeEmail, &ident)?;
         let _slot = ctx.upstream_slot().await?;
-        ctx.state.client.request_reset(flow.login(), Some(&answer)).await
+        ctx.state
+            .client
+            .request_reset(flow.login(), Some(&answer))
+            .await
     };
     match outcome {
         Ok(()) => {
@@ -283,7 +286,10 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
     let Some(flow) = ctx.admit(Step::Code).await? else {
         return Ok(());
     };
-    let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     if code.is_empty() {
         return Err(PortalError::CodeMissing);
     }
@@ -369,7 +375,11 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
         let _slot = ctx.upstream_slot().await?;
         ctx.state
             .client
-            .set_password(token, &NewPassword::new(password), &NewPassword::new(confirmation))
+            .set_password(
+                token,
+                &NewPassword::new(password),
+                &NewPassword::new(confirmation),
+            )
             .await
     };
     match outcome {

@@ -1,0 +1,104 @@
+//! [ssr] Secrets in types whose `Debug` and `Display` redact them, so a
+//! stray `{:?}` or `{}` can't leak them into a log or a page.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A secret string of kind `K`. Read it only through `expose()`.
+pub struct Redacted<K> {
+    value: String,
+    kind: PhantomData<K>,
+}
+
+impl<K> Redacted<K> {
+    pub fn new(value: String) -> Self {
+        Self {
+            value,
+            kind: PhantomData,
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<K> Clone for Redacted<K> {
+    fn clone(&self) -> Self {
+        Self::new(self.value.clone())
+    }
+}
+
+impl<K> fmt::Debug for Redacted<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<K> fmt::Display for Redacted<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Stored in the server-side session only.
+impl<K> Serialize for Redacted<K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.value)
+    }
+}
+
+impl<'de, K> Deserialize<'de> for Redacted<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+pub enum AppKeyKind {}
+pub enum ResetTokenKind {}
+pub enum SecretAnswerKind {}
+pub enum ResetCodeKind {}
+pub enum NewPasswordKind {}
+
+/// The broker's secret `Et-App-Key`.
+pub type AppKey = Redacted<AppKeyKind>;
+/// The one-time bearer token from step C.
+pub type ResetToken = Redacted<ResetTokenKind>;
+/// The trader's answer to the secret question.
+pub type SecretAnswer = Redacted<SecretAnswerKind>;
+/// The code AutoShares emailed.
+pub type ResetCode = Redacted<ResetCodeKind>;
+/// A new password (and its confirmation).
+pub type NewPassword = Redacted<NewPasswordKind>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_redact() {
+        let key = AppKey::new("CanaryKey".into());
+        let token = ResetToken::new("CanaryToken".into());
+        for shown in [
+            format!("{key:?}"),
+            format!("{key}"),
+            format!("{token:?}"),
+            format!("{token}"),
+            format!("{:?}", Some(&token)),
+        ] {
+            assert!(!shown.contains("Canary"), "{shown}");
+        }
+        assert_eq!(key.expose(), "CanaryKey");
+    }
+
+    #[test]
+    fn serde_round_trips_the_plain_value() {
+        let token = ResetToken::new("t-1".into());
+        let json = serde_json::to_string(&token).unwrap();
+        assert_eq!(json, "\"t-1\"");
+        let back: ResetToken = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.expose(), "t-1");
+    }
+}

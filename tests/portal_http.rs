@@ -1,0 +1,491 @@
+//! The portal over real HTTP: the whole router on a real port, talking to
+//! the real sandbox on another. No browser: these check what a browser
+//! can't show, such as status codes, headers, cookies and upstream call
+//! counts.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use autoshares_portal::server::config::Config;
+use autoshares_portal::server::{build_state, router};
+use leptos::prelude::LeptosOptions;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{redirect, StatusCode};
+
+struct Portal {
+    base: String,
+    sandbox: String,
+    http: reqwest::Client,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Portal {
+    async fn start(vars: &[(&str, &str)]) -> Portal {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let sandbox_port = free_port().to_string();
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("AUTOSHARES_API_URL".into(), "sandbox".into()),
+            ("SANDBOX_PORT".into(), sandbox_port.clone()),
+        ]);
+        for (k, v) in vars {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::from_lookup(addr, |k| env.get(k).cloned()).unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("autoshares-portal")
+            .site_addr(addr)
+            .build();
+        let state = build_state(options, config).await.unwrap();
+        let app = router(state);
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Portal {
+            base: format!("http://{addr}"),
+            sandbox: format!("http://127.0.0.1:{sandbox_port}"),
+            http: reqwest::Client::builder()
+                .redirect(redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// A plain HTML form post from our own page, as a browser with
+    /// JavaScript off sends it.
+    async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        referer: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}{referer}", self.base))
+            .form(form);
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A page load as a browser sends it (browsers always accept HTML;
+    /// page redirects are 302 only for requests that do).
+    async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/html,application/xhtml+xml");
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.unwrap()
+    }
+
+    async fn upstream_calls(&self) -> u64 {
+        let calls: serde_json::Value = reqwest::get(format!("{}/__sandbox/calls", self.sandbox))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        sum_numbers(&calls)
+    }
+
+    async fn latest_code(&self, login: &str) -> String {
+        let mail: serde_json::Value = reqwest::get(format!("{}/__sandbox/mailbox", self.sandbox))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        mail.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["login"] == login)
+            .and_then(|m| m["code"].as_str())
+            .expect("a code in the mailbox")
+            .to_string()
+    }
+
+    async fn sign_in_status(&self, username: &str, password: &str) -> StatusCode {
+        self.http
+            .post(format!("{}/token", self.sandbox))
+            .header("Et-App-Key", "sandbox-demo-key")
+            .header("Username", username)
+            .header("Password", password)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+}
+
+fn sum_numbers(v: &serde_json::Value) -> u64 {
+    match v {
+        serde_json::Value::Number(n) => n.as_u64().unwrap_or(0),
+        serde_json::Value::Object(m) => m.values().map(sum_numbers).sum(),
+        serde_json::Value::Array(a) => a.iter().map(sum_numbers).sum(),
+        _ => 0,
+    }
+}
+
+/// The session cookie a response sets, as `name=value`.
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("reset="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn health_and_security_headers() {
+    let portal = Portal::start(&[]).await;
+    let health = portal.get("/healthz", None).await;
+    assert_eq!(health.status(), StatusCode::OK);
+    for resp in [
+        health,
+        portal.get("/", None).await,
+        portal.get("/nope.css", None).await,
+    ] {
+        let h = resp.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
+    let portal = Portal::start(&[]).await;
+    let nonce_of = |csp: &str| {
+        csp.split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .map(str::to_string)
+    };
+    let first = portal.get("/", None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["cache-control"], "no-store");
+    let csp1 = first.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "base-uri 'none'",
+        "object-src 'none'",
+        "form-action 'self'",
+        "'strict-dynamic'",
+    ] {
+        assert!(csp1.contains(directive), "{directive} missing from {csp1}");
+    }
+    let body = first.text().await.unwrap();
+    assert!(body.contains("<html lang=\"en\""));
+    let nonce1 = nonce_of(&csp1).expect("a nonce in the CSP");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce1}\"")),
+        "scripts carry the CSP nonce"
+    );
+    let second = portal.get("/", None).await;
+    let csp2 = second.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(Some(nonce1), nonce_of(&csp2));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_before_any_upstream_call() {
+    let portal = Portal::start(&[]).await;
+    let url = format!("{}/api/login", portal.base);
+    let cross_site = portal
+        .http
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let no_headers = portal
+        .http
+        .post(&url)
+        .form(&[("login", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_headers.status(), StatusCode::FORBIDDEN);
+    let wrong_origin = portal
+        .http
+        .post(&url)
+        .header("origin", "http://127.0.0.1:1")
+        .form(&[("login", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_origin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(portal.upstream_calls().await, 0);
+
+    // The configured origin itself is allowed (older browsers without Fetch Metadata).
+    let same = portal
+        .http
+        .post(&url)
+        .header("origin", portal.base.clone())
+        .header("accept", "text/html")
+        .header("referer", format!("{}/", portal.base))
+        .form(&[("login", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn server_functions_accept_only_small_posts() {
+    let portal = Portal::start(&[]).await;
+    let get = portal.get("/api/login?login=alice", None).await;
+    assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let big = "x".repeat(10 * 1024 * 1024);
+    let resp = portal
+        .http
+        .post(format!("{}/api/login", portal.base))
+        .header("sec-fetch-site", "same-origin")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("login={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(portal.upstream_calls().await, 0);
+}
+
+#[tokio::test]
+async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
+    let portal = Portal::start(&[]).await;
+
+    let step1 = portal
+        .post_form("/api/login", None, "/", &[("login", "bob")])
+        .await;
+    assert_eq!(step1.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&step1), "/code");
+    let set_cookie = step1.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{attribute} missing: {set_cookie}"
+        );
+    }
+    let c1 = session_cookie(step1.headers()).expect("a session cookie");
+
+    let page = portal.get("/code", Some(&c1)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("one-time-code"));
+
+    let code = portal.latest_code("bob").await;
+    let step3 = portal
+        .post_form("/api/code", Some(&c1), "/code", &[("code", &code)])
+        .await;
+    assert_eq!(step3.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&step3), "/password");
+    let c2 = session_cookie(step3.headers()).expect("a rotated cookie");
+    assert_ne!(c1, c2, "the session id rotates after a successful step");
+
+    // The superseded cookie finds nothing, and makes no upstream call.
+    let before = portal.upstream_calls().await;
+    let replay = portal
+        .post_form(
+            "/api/password",
+            Some(&c1),
+            "/password",
+            &[
+                ("password", "a long new passphrase"),
+                ("confirmation", "a long new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&replay), "/expired");
+    assert_eq!(portal.upstream_calls().await, before);
+
+    // A mismatch is caught by the portal: no upstream call, error in the URL.
+    let mismatch = portal
+        .post_form(
+            "/api/password",
+            Some(&c2),
+            "/password",
+            &[
+                ("password", "a long new passphrase"),
+                ("confirmation", "a long new passphrasf"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status(), StatusCode::SEE_OTHER);
+    let back = location(&mismatch);
+    assert!(
+        back.contains("/password?") && back.contains("__err="),
+        "{back}"
+    );
+    assert_eq!(portal.upstream_calls().await, before);
+    let page = portal.get(&back.replace(&portal.base, ""), Some(&c2)).await;
+    assert!(page.text().await.unwrap().contains("The two passwords don"));
+
+    let done = portal
+        .post_form(
+            "/api/password",
+            Some(&c2),
+            "/password",
+            &[
+                ("password", "a long new passphrase"),
+                ("confirmation", "a long new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&done), "/done");
+    let c3 = session_cookie(done.headers()).expect("a new session after done");
+    let page = portal.get("/done", Some(&c3)).await;
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Your password has been changed"));
+    // The flow is gone: its pages send the trader away.
+    let after = portal.get("/password", Some(&c3)).await;
+    assert_eq!(after.status(), StatusCode::FOUND);
+
+    assert_eq!(
+        portal.sign_in_status("bob", "a long new passphrase").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        portal.sign_in_status("bob", "Bob-Old-Pass-1").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
+    let portal = Portal::start(&[]).await;
+    let forged = portal
+        .get("/code", Some("reset=AAAAAAAAAAAAAAAAAAAAAA"))
+        .await;
+    assert_eq!(forged.status(), StatusCode::FOUND);
+    assert_eq!(location(&forged), "/expired");
+    for (path, form) in [
+        ("/api/code", vec![("code", "123456")]),
+        (
+            "/api/password",
+            vec![("password", "a long new passphrase"), ("confirmation", "y")],
+        ),
+        ("/api/answer", vec![("answer", "Peterson")]),
+        ("/api/resend", vec![]),
+    ] {
+        let resp = portal.post_form(path, None, "/", &form).await;
+        assert_eq!(location(&resp), "/expired", "{path}");
+    }
+    assert_eq!(portal.upstream_calls().await, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
+    let portal = Portal::start(&[]).await;
+    let mut outcomes = Vec::new();
+    for login in ["alice", "nobody-at-all"] {
+        let step1 = portal
+            .post_form("/api/login", None, "/", &[("login", login)])
+            .await;
+        assert_eq!(location(&step1), "/question", "{login}");
+        let cookie = session_cookie(step1.headers()).unwrap();
+        let page = portal
+            .get("/question", Some(&cookie))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("<label for=\"answer\""),
+            "{login} sees a question"
+        );
+        let wrong = portal
+            .post_form(
+                "/api/answer",
+                Some(&cookie),
+                "/question",
+                &[("answer", "Wrong")],
+            )
+            .await;
+        outcomes.push((wrong.status(), location(&wrong)));
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+    // The decoy question is stable for the same login.
+    assert_eq!(
+        decoy_question(&portal, "nobody-at-all").await,
+        decoy_question(&portal, "nobody-at-all").await
+    );
+}
+
+async fn decoy_question(portal: &Portal, login: &str) -> String {
+    let r = portal
+        .post_form("/api/login", None, "/", &[("login", login)])
+        .await;
+    let c = session_cookie(r.headers()).unwrap();
+    let page = portal
+        .get("/question", Some(&c))
+        .await
+        .text()
+        .await
+        .unwrap();
+    page.split("<label for=\"answer\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn posts_are_rate_limited_per_address() {
+    let portal =
+        Portal::start(&[("PORTAL_IP_BURST", "3"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
+    for _ in 0..3 {
+        let r = portal.post_form("/api/start-over", None, "/", &[]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let limited = portal.post_form("/api/start-over", None, "/", &[]).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited
+        .text()
+        .await
+        .unwrap()
+        .contains("Please try again in 1 minute."));
+}
