@@ -1,0 +1,488 @@
+//! The browser-test harness: starts the built portal (release binary, in
+//! sandbox mode) on free ports, drives Debian's Chromium through
+//! playwright-rs, and runs each test twice: hydrated, and with JavaScript off.
+//!
+//! Nobody has to export anything: the Playwright driver variables are set
+//! here, and `PLAYWRIGHT_SKIP_DRIVER_DOWNLOAD` comes from `.cargo/config.toml`
+//! (and from `.ci/portal`).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use playwright_rs::protocol::{BrowserContextOptions, Viewport};
+use playwright_rs::{api::LaunchOptions, Playwright};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// The repository root (end2end's parent).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A running portal process, killed on drop.
+pub struct Portal {
+    child: Child,
+    pub base: String,
+    pub sandbox: String,
+    log: Arc<Mutex<String>>,
+    http: reqwest::Client,
+}
+
+impl Portal {
+    /// Start the release binary with the sandbox, plus `extra` settings.
+    pub async fn start(extra: &[(&str, &str)]) -> Portal {
+        let root = repo_root();
+        let bin = std::env::var("PORTAL_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| root.join("target/release/autoshares-portal"));
+        let site = std::env::var("PORTAL_SITE_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| root.join("target/site"));
+        assert!(
+            bin.exists(),
+            "no portal binary at {}: run `cargo leptos build --release` first",
+            bin.display()
+        );
+        let port = free_port();
+        let sandbox_port = free_port();
+        let mut command = Command::new(&bin);
+        command
+            .env("AUTOSHARES_API_URL", "sandbox")
+            .env("SANDBOX_PORT", sandbox_port.to_string())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", &site)
+            .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
+            .env("LEPTOS_SITE_PKG_DIR", "pkg")
+            .env("RUST_LOG", "info")
+            // Browser tests post many forms from one address.
+            .env("PORTAL_IP_BURST", "10000")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        for (k, v) in extra {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("start the portal binary");
+        let log = Arc::new(Mutex::new(String::new()));
+        if let Some(out) = child.stdout.take() {
+            collect(out, log.clone());
+        }
+        if let Some(err) = child.stderr.take() {
+            collect(err, log.clone());
+        }
+        let portal = Portal {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            sandbox: format!("http://127.0.0.1:{sandbox_port}"),
+            log,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("http client"),
+        };
+        portal.wait_healthy().await;
+        portal
+    }
+
+    async fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(r) = self.http.get(self.url("/healthz")).send().await {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the portal never answered /healthz; its log:\n{}", self.log());
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Everything the portal printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The newest unused code the sandbox "emailed" to `login`.
+    pub async fn code_for(&self, login: &str) -> String {
+        for _ in 0..50 {
+            let mail: serde_json::Value = self
+                .http
+                .get(format!("{}/__sandbox/mailbox", self.sandbox))
+                .send()
+                .await
+                .expect("mailbox")
+                .json()
+                .await
+                .expect("mailbox json");
+            let newest = mail.as_array().and_then(|m| {
+                m.iter()
+                    .find(|e| e["login"] == login && e["used"] == false)
+                    .and_then(|e| e["code"].as_str())
+                    .map(str::to_string)
+            });
+            if let Some(code) = newest {
+                return code;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no code for {login} in the sandbox mailbox");
+    }
+
+    /// How many codes `login` was sent.
+    pub async fn codes_sent(&self, login: &str) -> usize {
+        let mail: serde_json::Value = self
+            .http
+            .get(format!("{}/__sandbox/mailbox", self.sandbox))
+            .send()
+            .await
+            .expect("mailbox")
+            .json()
+            .await
+            .expect("mailbox json");
+        mail.as_array()
+            .map(|m| m.iter().filter(|e| e["login"] == login).count())
+            .unwrap_or(0)
+    }
+
+    /// Upstream calls the sandbox received, per endpoint.
+    pub async fn calls(&self, endpoint: &str) -> u64 {
+        let calls: serde_json::Value = self
+            .http
+            .get(format!("{}/__sandbox/calls", self.sandbox))
+            .send()
+            .await
+            .expect("calls")
+            .json()
+            .await
+            .expect("calls json");
+        calls[endpoint].as_u64().unwrap_or(0)
+    }
+
+    /// Make `endpoint` fail once with `kind` (a sandbox fault mode).
+    pub async fn fault_once(&self, endpoint: &str, kind: &str) {
+        let status = self
+            .http
+            .post(format!("{}/__sandbox/faults", self.sandbox))
+            .json(&serde_json::json!({
+                "endpoint": endpoint,
+                "fault": {"mode": {"kind": kind}, "remaining": 1}
+            }))
+            .send()
+            .await
+            .expect("set fault")
+            .status();
+        assert!(status.is_success(), "setting a fault answered {status}");
+    }
+
+    /// The sandbox's `/token` status for these credentials (200, 202, 401).
+    pub async fn sign_in_status(&self, user: &str, password: &str, key: &str) -> u16 {
+        self.http
+            .post(format!("{}/token", self.sandbox))
+            .header("Et-App-Key", key)
+            .header("Username", user)
+            .header("Password", password)
+            .send()
+            .await
+            .expect("sign in")
+            .status()
+            .as_u16()
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R, log: Arc<Mutex<String>>) {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(reader).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Ok(mut log) = log.lock() {
+                log.push_str(&line);
+                log.push('\n');
+            }
+        }
+    });
+}
+
+/// How a test runs the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsMode {
+    /// JavaScript on: the WASM must hydrate.
+    Hydrated,
+    /// JavaScript off: plain HTML forms only.
+    NoJs,
+}
+
+impl JsMode {
+    pub const BOTH: [JsMode; 2] = [JsMode::Hydrated, JsMode::NoJs];
+
+    fn label(self) -> &'static str {
+        match self {
+            JsMode::Hydrated => "js",
+            JsMode::NoJs => "nojs",
+        }
+    }
+}
+
+pub const PHONE: (u32, u32) = (390, 844);
+pub const DESKTOP: (u32, u32) = (1280, 800);
+
+/// Playwright with Debian's Chromium.
+pub struct Browser {
+    _playwright: Playwright,
+    browser: playwright_rs::protocol::Browser,
+}
+
+impl Browser {
+    pub async fn launch() -> Browser {
+        let cli = repo_root().join("end2end/node_modules/playwright-core/cli.js");
+        assert!(
+            cli.exists(),
+            "{} is missing: run `npm ci` in end2end/ (`.ci/portal setup` does)",
+            cli.display()
+        );
+        // SAFETY (edition 2021: not unsafe): set before any thread reads them.
+        std::env::set_var("PLAYWRIGHT_NODE_EXE", "node");
+        std::env::set_var("PLAYWRIGHT_CLI_JS", &cli);
+        let playwright = Playwright::launch().await.expect("start the Playwright driver");
+        let args = [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ]
+        .map(String::from)
+        .to_vec();
+        let browser = playwright
+            .chromium()
+            .launch_with_options(
+                LaunchOptions::new()
+                    .executable_path("/usr/bin/chromium".to_string())
+                    .headless(true)
+                    .args(args),
+            )
+            .await
+            .expect("launch /usr/bin/chromium");
+        Browser {
+            _playwright: playwright,
+            browser,
+        }
+    }
+
+    /// A fresh context (own cookies) and page.
+    pub async fn page(&self, mode: JsMode, (width, height): (u32, u32)) -> TestPage {
+        let options = BrowserContextOptions::builder()
+            .viewport(Viewport { width, height })
+            .javascript_enabled(mode == JsMode::Hydrated)
+            .build();
+        let context = self
+            .browser
+            .new_context_with_options(options)
+            .await
+            .expect("browser context");
+        let page = context.new_page().await.expect("page");
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        {
+            let errors = errors.clone();
+            page.on_pageerror(move |message| {
+                let errors = errors.clone();
+                async move {
+                    if let Ok(mut e) = errors.lock() {
+                        e.push(message);
+                    }
+                    Ok(())
+                }
+            })
+            .await
+            .expect("listen for page errors");
+        }
+        TestPage {
+            page,
+            context,
+            mode,
+            viewport: (width, height),
+            errors,
+        }
+    }
+}
+
+pub struct TestPage {
+    pub page: playwright_rs::protocol::Page,
+    pub context: playwright_rs::protocol::BrowserContext,
+    pub mode: JsMode,
+    viewport: (u32, u32),
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+impl TestPage {
+    /// Load a page; in hydrated mode, wait until the WASM has hydrated it.
+    pub async fn open(&self, url: &str) {
+        self.page.goto(url, None).await.expect("navigate");
+        self.settle().await;
+    }
+
+    /// After a navigation or a submit: in hydrated mode, wait for hydration.
+    pub async fn settle(&self) {
+        if self.mode == JsMode::Hydrated {
+            if let Err(e) = self.wait_hydrated(Duration::from_secs(10)).await {
+                panic!("{e}");
+            }
+        }
+    }
+
+    /// Wait for the app's client-only marker: an Effect sets
+    /// `data-hydrated="true"` only once the WASM runs.
+    pub async fn wait_hydrated(&self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let n = self
+                .page
+                .locator("[data-hydrated=\"true\"]")
+                .count()
+                .await
+                .unwrap_or(0);
+            if n > 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the page never hydrated within {timeout:?}; page errors: {:?}",
+                    self.page_errors()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn page_errors(&self) -> Vec<String> {
+        self.errors.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    pub fn assert_no_page_errors(&self) {
+        let errors = self.page_errors();
+        assert!(errors.is_empty(), "[{:?}] page errors: {errors:?}", self.mode);
+    }
+
+    /// The path of the current URL (no origin, no query).
+    pub fn path(&self) -> String {
+        let url = self.page.url();
+        let after_origin = url.splitn(4, '/').nth(3).unwrap_or_default();
+        let path = after_origin.split(['?', '#']).next().unwrap_or_default();
+        format!("/{path}")
+    }
+
+    /// Wait until the URL's path is `path` (a no-JS post navigates; a
+    /// hydrated one routes on the client: both end here).
+    pub async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.path() != path {
+            if Instant::now() > deadline {
+                panic!(
+                    "[{:?}] expected {path}, still at {} (page errors: {:?})",
+                    self.mode,
+                    self.page.url(),
+                    self.page_errors()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.settle().await;
+    }
+
+    pub async fn fill(&self, selector: &str, value: &str) {
+        self.page
+            .locator(selector)
+            .fill(value, None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] fill {selector}: {e}", self.mode));
+    }
+
+    pub async fn click(&self, selector: &str) {
+        self.page
+            .locator(selector)
+            .click(None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] click {selector}: {e}", self.mode));
+    }
+
+    /// The visible text of the first match, or "" when there is none.
+    pub async fn text(&self, selector: &str) -> String {
+        let locator = self.page.locator(selector);
+        if locator.count().await.unwrap_or(0) == 0 {
+            return String::new();
+        }
+        locator.first().inner_text().await.unwrap_or_default()
+    }
+
+    /// Wait until the first match of `selector` shows text containing `needle`.
+    pub async fn wait_for_text(&self, selector: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.text(selector).await;
+            if text.contains(needle) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "[{:?}] {selector} never showed {needle:?}; it shows {text:?} at {}",
+                    self.mode,
+                    self.page.url()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn count(&self, selector: &str) -> usize {
+        self.page.locator(selector).count().await.unwrap_or(0)
+    }
+
+    pub async fn input_value(&self, selector: &str) -> String {
+        self.page
+            .locator(selector)
+            .input_value(None)
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Save a PNG under `target/screenshots/`, named by page, size and mode.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = repo_root().join("target/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let (w, h) = self.viewport;
+        let file = dir.join(format!("{name}-{w}x{h}-{}.png", self.mode.label()));
+        self.page
+            .screenshot_to_file(&file, None)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {}: {e}", file.display()));
+    }
+}

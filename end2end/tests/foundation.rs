@@ -1,0 +1,54 @@
+//! The foundation: the built portal starts, answers /healthz, renders its
+//! start page with and without JavaScript, and really hydrates.
+
+use std::time::Duration;
+
+use end2end::{Browser, JsMode, Portal, DESKTOP, PHONE};
+
+#[tokio::test]
+async fn health_answers_200() {
+    let portal = Portal::start(&[]).await;
+    let status = portal.http().get(portal.url("/healthz")).send().await.unwrap().status();
+    assert_eq!(status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn the_start_page_renders_and_hydrates_in_both_modes() {
+    let portal = Portal::start(&[]).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        for viewport in [PHONE, DESKTOP] {
+            let page = browser.page(mode, viewport).await;
+            page.open(&portal.url("/")).await;
+            assert!(!page.text("h1").await.is_empty(), "[{mode:?}] an h1");
+            assert_eq!(page.count("html[lang=en]").await, 1, "[{mode:?}] lang");
+            assert!(page.text(".sandbox-banner").await.contains("Sandbox: no real accounts"));
+            assert_eq!(page.text(".step-text").await, "Step 1 of 4");
+            let hydrated = page.count("[data-hydrated=\"true\"]").await;
+            match mode {
+                // A client-only behaviour happened: an Effect ran in the browser.
+                JsMode::Hydrated => assert_eq!(hydrated, 1, "the WASM hydrated the page"),
+                // And with JavaScript off it cannot have.
+                JsMode::NoJs => assert_eq!(hydrated, 0, "JavaScript was really off"),
+            }
+            page.screenshot("start").await;
+            page.assert_no_page_errors();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_broken_wasm_fails_the_hydration_check() {
+    let portal = Portal::start(&[]).await;
+    let browser = Browser::launch().await;
+    let page = browser.page(JsMode::Hydrated, DESKTOP).await;
+    page.page
+        .route("**/*.wasm", |route| async move { route.abort(None).await })
+        .await
+        .unwrap();
+    page.page.goto(&portal.url("/"), None).await.unwrap();
+    let outcome = page.wait_hydrated(Duration::from_secs(3)).await;
+    assert!(outcome.is_err(), "the harness must notice a page that never hydrates");
+    // The server-rendered page is still usable without the WASM.
+    assert_eq!(page.count("form[action=\"/api/login\"]").await, 1);
+}
