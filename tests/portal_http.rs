@@ -17,10 +17,9 @@ use reqwest::{redirect, StatusCode};
 /// completes (seen 1 in ~10 runs; never in the release binary under 20
 /// concurrent clients, see the README's benchmark). Until that is
 /// understood, these tests take turns.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    LOCK.lock().await
 }
 
 struct Portal {
@@ -178,7 +177,7 @@ fn location(resp: &reqwest::Response) -> String {
 
 #[tokio::test]
 async fn health_and_security_headers() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let health = portal.get("/healthz", None).await;
     assert_eq!(health.status(), StatusCode::OK);
@@ -200,7 +199,7 @@ async fn health_and_security_headers() {
 
 #[tokio::test]
 async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let nonce_of = |csp: &str| {
         csp.split("'nonce-")
@@ -240,7 +239,7 @@ async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_before_any_upstream_call() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let url = format!("{}/api/login", portal.base);
     let cross_site = portal
@@ -288,7 +287,7 @@ async fn cross_site_posts_are_refused_before_any_upstream_call() {
 
 #[tokio::test]
 async fn server_functions_accept_only_small_posts() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let get = portal.get("/api/login?login=alice", None).await;
     assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -308,7 +307,7 @@ async fn server_functions_accept_only_small_posts() {
 
 #[tokio::test]
 async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
 
     let step1 = portal
@@ -412,7 +411,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
 
 #[tokio::test]
 async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let forged = portal
         .get("/code", Some("reset=AAAAAAAAAAAAAAAAAAAAAA"))
@@ -436,7 +435,7 @@ async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
 
 #[tokio::test]
 async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal = Portal::start(&[]).await;
     let mut outcomes = Vec::new();
     for login in ["alice", "nobody-at-all"] {
@@ -493,7 +492,7 @@ async fn decoy_question(portal: &Portal, login: &str) -> String {
 
 #[tokio::test]
 async fn posts_are_rate_limited_per_address() {
-    let _serial = serial();
+    let _serial = serial().await;
     let portal =
         Portal::start(&[("PORTAL_IP_BURST", "3"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
     for _ in 0..3 {

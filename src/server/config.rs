@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::limits::IdentifierBudget;
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
@@ -53,6 +54,7 @@ pub struct Config {
     /// Client requests per minute per IP, and the burst above it.
     pub ip_rate_per_minute: u32,
     pub ip_burst: u32,
+    pub identifier_budget: IdentifierBudget,
 }
 
 impl Config {
@@ -169,6 +171,10 @@ impl Config {
             hmac_key: HmacKey(hmac_key),
             ip_rate_per_minute: parse_or(&get, "PORTAL_IP_RATE_PER_MINUTE", 30)?,
             ip_burst: parse_or(&get, "PORTAL_IP_BURST", 10)?,
+            identifier_budget: IdentifierBudget {
+                wrong_answers: parse_or(&get, "PORTAL_WRONG_ANSWERS_PER_15_MIN", 5)?,
+                code_emails: parse_or(&get, "PORTAL_CODE_EMAILS_PER_HOUR", 3)?,
+            },
         })
     }
 }

@@ -15,11 +15,28 @@ pub enum Counted {
 }
 
 impl Counted {
-    /// (events allowed, window)
-    fn budget(self) -> (usize, Duration) {
+    fn window(self) -> Duration {
         match self {
-            Counted::WrongAnswer => (5, Duration::from_secs(15 * 60)),
-            Counted::CodeEmail => (3, Duration::from_secs(60 * 60)),
+            Counted::WrongAnswer => Duration::from_secs(15 * 60),
+            Counted::CodeEmail => Duration::from_secs(60 * 60),
+        }
+    }
+}
+
+/// Events allowed per identifier in each window (SECURITY.md #12, #13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdentifierBudget {
+    /// Wrong answers per 15 minutes.
+    pub wrong_answers: u32,
+    /// Code emails per hour.
+    pub code_emails: u32,
+}
+
+impl Default for IdentifierBudget {
+    fn default() -> Self {
+        Self {
+            wrong_answers: 5,
+            code_emails: 3,
         }
     }
 }
@@ -30,6 +47,7 @@ struct Bucket {
 }
 
 pub struct Limiter {
+    budget: IdentifierBudget,
     per_minute: f64,
     burst: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
@@ -37,8 +55,9 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    pub fn new(per_minute: u32, burst: u32) -> Self {
+    pub fn new(per_minute: u32, burst: u32, budget: IdentifierBudget) -> Self {
         Self {
+            budget,
             per_minute: f64::from(per_minute.max(1)),
             burst: f64::from(burst.max(1)),
             buckets: Mutex::new(HashMap::new()),
@@ -78,7 +97,11 @@ impl Limiter {
     /// Whether one more event fits this identifier's window; if not, how
     /// long until the oldest leaves it.
     pub fn check(&self, what: Counted, ident: &str, now: Instant) -> Result<(), Duration> {
-        let (max, window) = what.budget();
+        let window = what.window();
+        let max = match what {
+            Counted::WrongAnswer => self.budget.wrong_answers,
+            Counted::CodeEmail => self.budget.code_emails,
+        } as usize;
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
         };
@@ -119,7 +142,7 @@ mod tests {
 
     #[test]
     fn the_bucket_allows_a_burst_then_refills() {
-        let limiter = Limiter::new(30, 10);
+        let limiter = Limiter::new(30, 10, IdentifierBudget::default());
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         let t0 = Instant::now();
         for _ in 0..10 {
@@ -134,7 +157,7 @@ mod tests {
 
     #[test]
     fn code_emails_are_capped_per_identifier_per_hour() {
-        let limiter = Limiter::new(30, 10);
+        let limiter = Limiter::new(30, 10, IdentifierBudget::default());
         let t0 = Instant::now();
         for _ in 0..3 {
             assert!(limiter.check(Counted::CodeEmail, "h1", t0).is_ok());

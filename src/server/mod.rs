@@ -65,7 +65,11 @@ pub async fn build_state(
     let client = AutoSharesClient::new(api).map_err(|e| format!("upstream client: {e}"))?;
     Ok(AppState {
         leptos_options,
-        limiter: Arc::new(Limiter::new(config.ip_rate_per_minute, config.ip_burst)),
+        limiter: Arc::new(Limiter::new(
+            config.ip_rate_per_minute,
+            config.ip_burst,
+            config.identifier_budget,
+        )),
         config: Arc::new(config),
         client,
         sandbox,

@@ -97,7 +97,9 @@ impl StepContext {
                     Counted::WrongAnswer => PortalError::TooManyAttempts {
                         minutes: minutes(wait),
                     },
-                    Counted::CodeEmail => PortalError::TooManyCodes { max: 3 },
+                    Counted::CodeEmail => PortalError::TooManyCodes {
+                        max: self.state.config.identifier_budget.code_emails,
+                    },
                 }
             })
     }
