@@ -109,11 +109,19 @@ impl Portal {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the portal never answered /healthz; its log:\n{}", self.log());
+        panic!(
+            "the portal never answered /healthz; its log:\n{}",
+            self.log()
+        );
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The in-process sandbox API's own address (`SANDBOX_PORT`).
+    pub fn sandbox_url(&self) -> &str {
+        &self.sandbox
     }
 
     /// Everything the portal printed so far.
@@ -270,7 +278,9 @@ impl Browser {
         // SAFETY (edition 2021: not unsafe): set before any thread reads them.
         std::env::set_var("PLAYWRIGHT_NODE_EXE", "node");
         std::env::set_var("PLAYWRIGHT_CLI_JS", &cli);
-        let playwright = Playwright::launch().await.expect("start the Playwright driver");
+        let playwright = Playwright::launch()
+            .await
+            .expect("start the Playwright driver");
         let args = [
             "--no-sandbox",
             "--disable-gpu",
@@ -389,7 +399,11 @@ impl TestPage {
 
     pub fn assert_no_page_errors(&self) {
         let errors = self.page_errors();
-        assert!(errors.is_empty(), "[{:?}] page errors: {errors:?}", self.mode);
+        assert!(
+            errors.is_empty(),
+            "[{:?}] page errors: {errors:?}",
+            self.mode
+        );
     }
 
     /// The path of the current URL (no origin, no query).
