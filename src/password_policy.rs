@@ -80,7 +80,7 @@ impl PasswordPolicy {
         let chars = password.chars().count();
         match rule {
             Rule::MinLength => chars >= self.min_chars as usize,
-            Rule::MaxLength => chars <= self.max_chars as usize,
+            Rule::MaxLength => chars > 0 && chars <= self.max_chars as usize,
             Rule::NotLogin => !password.is_empty() && !is_login(password, login),
             Rule::NotCommon => {
                 !password.is_empty() && !COMMON.contains(&password.to_lowercase().as_str())
@@ -207,7 +207,9 @@ mod tests {
     }
 
     #[test]
-    fn matches_does_not_tick_on_empty_confirmation() {
-        assert!(!P.holds(Rule::Matches, "", "", "alice"));
+    fn nothing_ticks_before_the_trader_types() {
+        for rule in Rule::ALL {
+            assert!(!P.holds(rule, "", "", "alice"), "{rule:?}");
+        }
     }
 }

@@ -1,0 +1,414 @@
+//! The recovery flow in a real browser against the real sandbox, every
+//! test in both modes: hydrated, and with JavaScript off.
+
+use std::time::Duration;
+
+use end2end::{Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
+
+const KEY: &str = "sandbox-demo-key";
+const LOGIN_BUTTON: &str = "form[action=\"/api/login\"] button[type=submit]";
+const ANSWER_BUTTON: &str = "form[action=\"/api/answer\"] button[type=submit]";
+const CODE_BUTTON: &str = "form[action=\"/api/code\"] button[type=submit]";
+const RESEND_BUTTON: &str = "form[action=\"/api/resend\"] button[type=submit]";
+const START_OVER_BUTTON: &str = "form[action=\"/api/start-over\"] button[type=submit]";
+const PASSWORD_BUTTON: &str = "form[action=\"/api/password\"] button[type=submit]";
+
+/// Generous per-identifier limits: these tests reset the same demo users
+/// many times from one portal.
+const ROOMY: &[(&str, &str)] = &[
+    ("PORTAL_CODE_EMAILS_PER_HOUR", "1000"),
+    ("PORTAL_WRONG_ANSWERS_PER_15_MIN", "1000"),
+];
+
+async fn enter_login(page: &TestPage, portal: &Portal, login: &str) {
+    page.open(&portal.url("/")).await;
+    page.fill("#login", login).await;
+    page.click(LOGIN_BUTTON).await;
+}
+
+async fn answer(page: &TestPage, text: &str) {
+    page.fill("#answer", text).await;
+    page.click(ANSWER_BUTTON).await;
+}
+
+async fn enter_code(page: &TestPage, code: &str) {
+    page.fill("#code", code).await;
+    page.click(CODE_BUTTON).await;
+}
+
+async fn new_password(page: &TestPage, password: &str, confirmation: &str) {
+    page.fill("#password", password).await;
+    page.fill("#confirmation", confirmation).await;
+    page.click(PASSWORD_BUTTON).await;
+}
+
+/// A fresh password per run, so each proof of effect is its own.
+fn fresh_password(tag: &str, mode: JsMode) -> String {
+    format!("correct horse {tag} {mode:?} battery")
+}
+
+#[tokio::test]
+async fn happy_path_with_a_question_changes_the_password() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    let mut old = "Alice-Old-Pass-1".to_string();
+    for mode in JsMode::BOTH {
+        for viewport in [PHONE, DESKTOP] {
+            let page = browser.page(mode, viewport).await;
+            page.open(&portal.url("/")).await;
+            page.screenshot("1-start").await;
+            page.fill("#login", "alice").await;
+            page.click(LOGIN_BUTTON).await;
+
+            page.wait_for_path("/question").await;
+            assert_eq!(page.text(".step-text").await, "Step 2 of 4");
+            assert_eq!(
+                page.text("label[for=answer]").await,
+                "What street did you live on in third grade?"
+            );
+            page.screenshot("2-question").await;
+            answer(&page, "Peterson").await;
+
+            page.wait_for_path("/code").await;
+            assert_eq!(page.text(".step-text").await, "Step 3 of 4");
+            assert_eq!(
+                page.count("#code[autocomplete=one-time-code][inputmode=numeric]")
+                    .await,
+                1
+            );
+            page.screenshot("3-code").await;
+            enter_code(&page, &portal.code_for("alice").await).await;
+
+            page.wait_for_path("/password").await;
+            assert_eq!(page.text(".step-text").await, "Step 4 of 4");
+            // The rules are visible before typing.
+            assert!(page
+                .text("#password-rules")
+                .await
+                .contains("At least 12 characters"));
+            let password = format!("{}{}", fresh_password("alice", mode), viewport.0);
+            page.fill("#password", &password).await;
+            page.fill("#confirmation", &password).await;
+            let ticked = page.count("#password-rules li.met").await;
+            match mode {
+                // Client-only behaviour: the checklist ticks as the trader types.
+                JsMode::Hydrated => {
+                    assert_eq!(ticked, 5, "every rule ticks live");
+                    assert_eq!(page.count("button.reveal").await, 1, "the reveal toggle");
+                    page.click("button.reveal").await;
+                    assert_eq!(
+                        page.count("#password[type=text]").await,
+                        1,
+                        "reveal shows the text"
+                    );
+                    page.click("button.reveal").await;
+                }
+                JsMode::NoJs => {
+                    assert_eq!(ticked, 0, "without JS the list is static");
+                    assert_eq!(page.count("button.reveal").await, 0);
+                }
+            }
+            page.screenshot("4-password").await;
+            page.click(PASSWORD_BUTTON).await;
+
+            page.wait_for_path("/done").await;
+            assert!(page
+                .text("h1")
+                .await
+                .contains("Your password has been changed"));
+            assert_eq!(
+                page.count("a.button.primary[href=\"/dev/sign-in\"]").await,
+                1
+            );
+            page.screenshot("5-done").await;
+            page.assert_no_page_errors();
+
+            // Proof of effect: the new password signs in, the old one no longer does.
+            assert_eq!(
+                portal.sign_in_status("alice", &password, KEY).await,
+                200,
+                "{mode:?}"
+            );
+            assert_eq!(
+                portal.sign_in_status("alice", &old, KEY).await,
+                401,
+                "{mode:?}"
+            );
+            old = password;
+        }
+    }
+}
+
+#[tokio::test]
+async fn happy_path_without_a_question_goes_straight_to_the_code() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    let mut old = "Bob-Old-Pass-1".to_string();
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob@example.com").await;
+        page.wait_for_path("/code").await;
+        assert!(page.text(".lead").await.contains("bob@example.com"));
+        enter_code(&page, &portal.code_for("bob").await).await;
+        page.wait_for_path("/password").await;
+        let password = fresh_password("bob", mode);
+        new_password(&page, &password, &password).await;
+        page.wait_for_path("/done").await;
+        page.assert_no_page_errors();
+        assert_eq!(portal.sign_in_status("bob", &password, KEY).await, 200);
+        assert_eq!(portal.sign_in_status("bob", &old, KEY).await, 401);
+        old = password;
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_answer_then_the_right_one() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "alice").await;
+        page.wait_for_path("/question").await;
+        answer(&page, "Smith").await;
+        page.wait_for_text("#answer-error", "That answer is not correct")
+            .await;
+        assert_eq!(page.path(), "/question");
+        assert_eq!(
+            page.count("#answer[aria-invalid=true][aria-describedby~=answer-error]")
+                .await,
+            1
+        );
+        page.screenshot("2-question-wrong").await;
+        answer(&page, "Peterson").await;
+        page.wait_for_path("/code").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_code_then_the_right_one() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        let code = portal.code_for("bob").await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        enter_code(&page, wrong).await;
+        page.wait_for_text("#code-error", "That code is not right or has expired")
+            .await;
+        assert_eq!(page.path(), "/code");
+        page.screenshot("3-code-wrong").await;
+        enter_code(&page, &code).await;
+        page.wait_for_path("/password").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn send_a_new_code() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        let first = portal.code_for("bob").await;
+        let sent_before = portal.codes_sent("bob").await;
+        page.click(RESEND_BUTTON).await;
+        page.wait_for_text(".notice", "We've sent a new code").await;
+        assert_eq!(portal.codes_sent("bob").await, sent_before + 1);
+        let second = portal.code_for("bob").await;
+        assert_ne!(first, second);
+        enter_code(&page, &second).await;
+        page.wait_for_path("/password").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn a_mismatched_confirmation_makes_no_upstream_call() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        enter_code(&page, &portal.code_for("bob").await).await;
+        page.wait_for_path("/password").await;
+        let calls = portal.calls("password").await;
+        new_password(&page, "a long new passphrase", "a long new passphrasf").await;
+        page.wait_for_text("#confirmation-error", "The two passwords don't match")
+            .await;
+        assert_eq!(page.count("#confirmation[aria-invalid=true]").await, 1);
+        new_password(&page, "short", "short").await;
+        page.wait_for_text("#password-error", "Use at least 12 characters")
+            .await;
+        assert_eq!(
+            portal.calls("password").await,
+            calls,
+            "[{mode:?}] no upstream call"
+        );
+        page.screenshot("4-password-errors").await;
+        let password = fresh_password("mismatch", mode);
+        new_password(&page, &password, &password).await;
+        page.wait_for_path("/done").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn an_upstream_fault_at_each_step_then_a_retry_succeeds() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    let unavailable = "temporarily unavailable";
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        // Step 1: the lookup fails; the trader's login stays in the field.
+        portal
+            .fault_once("secret_question", "server_error_html")
+            .await;
+        enter_login(&page, &portal, "alice").await;
+        page.wait_for_text(".form-error", unavailable).await;
+        assert_eq!(page.path(), "/");
+        assert_eq!(
+            page.input_value("#login").await,
+            "alice",
+            "[{mode:?}] input kept"
+        );
+        page.screenshot("1-start-unavailable").await;
+        page.click(LOGIN_BUTTON).await;
+        page.wait_for_path("/question").await;
+
+        // Step 2: the reset request fails.
+        portal.fault_once("reset", "garbage_json").await;
+        answer(&page, "Peterson").await;
+        page.wait_for_text(".form-error", unavailable).await;
+        assert_eq!(page.path(), "/question");
+        answer(&page, "Peterson").await;
+        page.wait_for_path("/code").await;
+
+        // Step 3: the code exchange fails; the same code works on retry.
+        let code = portal.code_for("alice").await;
+        portal.fault_once("code", "wrong_shape").await;
+        enter_code(&page, &code).await;
+        page.wait_for_text(".form-error", unavailable).await;
+        assert_eq!(page.path(), "/code");
+        enter_code(&page, &code).await;
+        page.wait_for_path("/password").await;
+
+        // Step 4: setting the password fails, then works.
+        portal.fault_once("password", "server_error_html").await;
+        let password = fresh_password("fault", mode);
+        new_password(&page, &password, &password).await;
+        page.wait_for_text(".form-error", unavailable).await;
+        assert_eq!(page.path(), "/password");
+        new_password(&page, &password, &password).await;
+        page.wait_for_path("/done").await;
+        page.assert_no_page_errors();
+        assert_eq!(portal.sign_in_status("alice", &password, KEY).await, 200);
+    }
+}
+
+#[tokio::test]
+async fn an_idle_flow_expires_with_a_clear_page() {
+    let mut settings = ROOMY.to_vec();
+    settings.push(("PORTAL_FLOW_IDLE_SECS", "2"));
+    let portal = Portal::start(&settings).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        let code = portal.code_for("bob").await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        enter_code(&page, &code).await;
+        page.wait_for_path("/expired").await;
+        assert!(page.text("h1").await.contains("This reset expired"));
+        page.screenshot("expired").await;
+        // Refreshing a step page after expiry lands on the same explanation.
+        page.open(&portal.url("/code")).await;
+        page.wait_for_path("/expired").await;
+        page.click("a.button.primary").await;
+        page.wait_for_path("/").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn back_and_refresh_keep_the_trader_on_their_step() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "alice").await;
+        page.wait_for_path("/question").await;
+        page.page.reload(None).await.expect("reload");
+        page.wait_for_path("/question").await;
+        // Start is behind the trader now: it sends them back to their step.
+        page.page.go_back(None).await.expect("back");
+        page.wait_for_path("/question").await;
+
+        answer(&page, "Peterson").await;
+        page.wait_for_path("/code").await;
+        page.page.reload(None).await.expect("reload");
+        page.wait_for_path("/code").await;
+        page.page.go_back(None).await.expect("back");
+        page.wait_for_path("/code").await;
+
+        enter_code(&page, &portal.code_for("alice").await).await;
+        page.wait_for_path("/password").await;
+        page.page.reload(None).await.expect("reload");
+        page.wait_for_path("/password").await;
+        page.page.go_back(None).await.expect("back");
+        page.wait_for_path("/password").await;
+
+        let password = fresh_password("back", mode);
+        new_password(&page, &password, &password).await;
+        page.wait_for_path("/done").await;
+        page.page.reload(None).await.expect("reload");
+        page.wait_for_path("/done").await;
+        // The flow is gone: its pages no longer open.
+        page.open(&portal.url("/password")).await;
+        page.wait_for_path("/expired").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn start_over_throws_the_flow_away() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        page.click(START_OVER_BUTTON).await;
+        page.wait_for_path("/").await;
+        assert_eq!(page.input_value("#login").await, "");
+        page.open(&portal.url("/code")).await;
+        page.wait_for_path("/expired").await;
+        // And a new flow starts cleanly.
+        enter_login(&page, &portal, "alice").await;
+        page.wait_for_path("/question").await;
+        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn an_upstream_question_is_shown_as_text() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "mallory").await;
+        page.wait_for_path("/question").await;
+        assert_eq!(
+            page.text("label[for=answer]").await,
+            "<img src=x onerror=alert(1)>"
+        );
+        assert_eq!(page.count("img[src=x]").await, 0);
+        page.assert_no_page_errors();
+    }
+}
