@@ -105,7 +105,8 @@ pub async fn see_other(request: Request, next: Next) -> Response {
 /// their nonce CSP from the shell; anything without one gets a locked-down
 /// policy here.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path.ends_with(".svg");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {

@@ -1,0 +1,137 @@
+//! The leak scan: a whole reset with canary values for the app key and the
+//! upstream token, in both modes. No canary, answer, code or password may
+//! appear in any response the browser got (HTML, server-function answers,
+//! headers, cookies, redirect URLs), in the JS and WASM assets, or in the
+//! server log.
+
+use std::sync::{Arc, Mutex};
+
+use end2end::{Browser, JsMode, Portal, PHONE};
+use playwright_rs::protocol::ResponseObject;
+
+const APP_KEY: &str = "CanaryAppKey-7d1e50";
+const TOKEN_PREFIX: &str = "CanaryToken-9f3a17-";
+const ANSWER: &str = "Peterson";
+
+#[tokio::test]
+async fn no_secret_reaches_a_response_or_the_log() {
+    let portal = Portal::start(&[
+        ("AUTOSHARES_APP_KEY", APP_KEY),
+        ("SANDBOX_TOKEN_PREFIX", TOKEN_PREFIX),
+        ("PORTAL_CODE_EMAILS_PER_HOUR", "100"),
+    ])
+    .await;
+    let browser = Browser::launch().await;
+    let mut secrets = vec![
+        APP_KEY.to_string(),
+        TOKEN_PREFIX.to_string(),
+        ANSWER.to_string(),
+    ];
+    let mut seen = Vec::<String>::new();
+
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        let responses: Arc<Mutex<Vec<ResponseObject>>> = Arc::default();
+        {
+            let responses = responses.clone();
+            page.page
+                .on_response(move |response| {
+                    let responses = responses.clone();
+                    async move {
+                        if let Ok(mut r) = responses.lock() {
+                            r.push(response);
+                        }
+                        Ok(())
+                    }
+                })
+                .await
+                .unwrap();
+        }
+        page.open(&portal.url("/")).await;
+        page.fill("#login", "alice").await;
+        page.click("form[action=\"/api/login\"] button[type=submit]")
+            .await;
+        page.wait_for_path("/question").await;
+        // A wrong answer first, so an error travels too.
+        page.fill("#answer", "Wrong").await;
+        page.click("form[action=\"/api/answer\"] button[type=submit]")
+            .await;
+        page.wait_for_text("#answer-error", "not correct").await;
+        page.fill("#answer", ANSWER).await;
+        page.click("form[action=\"/api/answer\"] button[type=submit]")
+            .await;
+        page.wait_for_path("/code").await;
+        let code = portal.code_for("alice").await;
+        secrets.push(code.clone());
+        page.fill("#code", &code).await;
+        page.click("form[action=\"/api/code\"] button[type=submit]")
+            .await;
+        page.wait_for_path("/password").await;
+        let password = format!("CanaryPassword {mode:?} 51c2");
+        secrets.push(password.clone());
+        page.fill("#password", &password).await;
+        page.fill("#confirmation", &password).await;
+        page.click("form[action=\"/api/password\"] button[type=submit]")
+            .await;
+        page.wait_for_path("/done").await;
+        page.assert_no_page_errors();
+        // The flow really used the canary key: the sandbox accepts only it.
+        assert_eq!(
+            portal.sign_in_status("alice", &password, APP_KEY).await,
+            200
+        );
+
+        let responses = responses.lock().map(|r| r.clone()).unwrap_or_default();
+        assert!(
+            responses.len() >= 8,
+            "[{mode:?}] only {} responses seen",
+            responses.len()
+        );
+        for response in responses {
+            seen.push(response.url().to_string());
+            if let Ok(headers) = response.raw_headers().await {
+                for h in headers {
+                    seen.push(format!("{}: {}", h.name, h.value));
+                }
+            }
+            if let Ok(body) = response.body().await {
+                seen.push(String::from_utf8_lossy(&body).into_owned());
+            }
+        }
+        for cookie in page.context.cookies(None).await.unwrap() {
+            seen.push(format!("{}={}", cookie.name, cookie.value));
+        }
+        seen.push(page.page.url());
+    }
+
+    for asset in ["/pkg/autoshares-portal.js", "/pkg/autoshares-portal.wasm"] {
+        let bytes = portal
+            .http()
+            .get(portal.url(asset))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(bytes.len() > 1000, "{asset} was served");
+        seen.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+
+    let everything = seen.join("\n");
+    assert!(
+        everything.contains("Your password has been changed"),
+        "the scan saw the pages"
+    );
+    for secret in &secrets {
+        assert!(
+            !everything.contains(secret.as_str()),
+            "{secret:?} reached the browser"
+        );
+    }
+    let log = portal.log();
+    assert!(log.contains("password_changed"), "the log was captured");
+    for secret in secrets.iter().map(String::as_str).chain(["alice"]) {
+        assert!(!log.contains(secret), "{secret:?} reached the server log");
+    }
+}
