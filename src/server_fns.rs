@@ -19,6 +19,11 @@ pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
     crate::server::steps::load_page(step).await
 }
 
+#[server(endpoint = "ended")]
+pub async fn ended_reason() -> Result<PortalError, PortalError> {
+    crate::server::steps::ended_reason().await
+}
+
 #[server(endpoint = "login")]
 pub async fn submit_login(login: String) -> Result<(), PortalError> {
     crate::server::steps::submit_login(login).await

@@ -507,3 +507,106 @@ async fn posts_are_rate_limited_per_address() {
         .unwrap()
         .contains("Please try again in 1 minute."));
 }
+
+#[tokio::test]
+async fn a_rejected_app_key_is_a_calm_unavailable_and_no_dev_pages_outside_the_sandbox() {
+    let _serial = serial().await;
+    use autoshares_portal::sandbox::{Sandbox, SandboxConfig};
+    let sandbox = Sandbox::new(SandboxConfig {
+        app_key: "the-real-key".into(),
+        ..SandboxConfig::default()
+    });
+    let upstream = sandbox.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let url = format!("http://{upstream}/");
+    let portal = Portal::start(&[
+        ("AUTOSHARES_API_URL", url.as_str()),
+        ("AUTOSHARES_APP_KEY", "a-wrong-key"),
+        ("PORTAL_SIGN_IN_URL", "https://broker.example/login"),
+    ])
+    .await;
+    let resp = portal
+        .post_form("/api/login", None, "/", &[("login", "alice")])
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let back = location(&resp);
+    assert!(back.contains("__err="), "{back}");
+    let cookie = session_cookie(resp.headers());
+    let page = portal
+        .get(&back.replace(&portal.base, ""), cookie.as_deref())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The service is temporarily unavailable"));
+    assert!(!page.contains("Application key"), "no upstream text");
+    assert!(
+        !page.contains("Sandbox"),
+        "no sandbox banner against a real upstream"
+    );
+    assert_eq!(
+        portal.get("/dev/mailbox", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_answers_burn_the_flow() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[("PORTAL_WRONG_ANSWERS_PER_15_MIN", "100")]).await;
+    let step1 = portal
+        .post_form("/api/login", None, "/", &[("login", "alice")])
+        .await;
+    let cookie = session_cookie(step1.headers()).unwrap();
+    let mut last = String::new();
+    for _ in 0..5 {
+        let r = portal
+            .post_form(
+                "/api/answer",
+                Some(&cookie),
+                "/question",
+                &[("answer", "Wrong")],
+            )
+            .await;
+        last = location(&r);
+    }
+    let page = portal
+        .get(&last.replace(&portal.base, ""), Some(&cookie))
+        .await;
+    assert!(page.text().await.unwrap().contains("Too many attempts"));
+    // The flow is gone: even the right answer now reaches no step.
+    let after = portal
+        .post_form(
+            "/api/answer",
+            Some(&cookie),
+            "/question",
+            &[("answer", "Peterson")],
+        )
+        .await;
+    assert_eq!(location(&after), "/expired");
+}
+
+#[tokio::test]
+async fn the_identifier_limit_spans_sessions() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[]).await;
+    // Three code emails per hour for bob, whichever session asks.
+    for _ in 0..3 {
+        let r = portal
+            .post_form("/api/login", None, "/", &[("login", "bob")])
+            .await;
+        assert_eq!(location(&r), "/code");
+    }
+    let fourth = portal
+        .post_form("/api/login", None, "/", &[("login", "bob")])
+        .await;
+    assert!(
+        location(&fourth).contains("__err="),
+        "{}",
+        location(&fourth)
+    );
+    assert_eq!(
+        portal.upstream_calls().await,
+        3 + 3 + 1,
+        "3 lookups, 3 resets, 1 lookup"
+    );
+}

@@ -412,3 +412,27 @@ async fn an_upstream_question_is_shown_as_text() {
         page.assert_no_page_errors();
     }
 }
+
+#[tokio::test]
+async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "bob").await;
+        page.wait_for_path("/code").await;
+        let code = portal.code_for("bob").await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for attempt in 1..=4 {
+            enter_code(&page, wrong).await;
+            page.wait_for_text("#code-error", "not right").await;
+            assert_eq!(page.path(), "/code", "attempt {attempt}");
+        }
+        enter_code(&page, wrong).await;
+        page.wait_for_path("/expired").await;
+        page.wait_for_text("h1", "Too many attempts").await;
+        assert!(page.text(".lead").await.contains("wait 15 minutes"));
+        page.screenshot("too-many-attempts").await;
+        page.assert_no_page_errors();
+    }
+}

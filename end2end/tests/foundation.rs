@@ -66,3 +66,56 @@ async fn a_broken_wasm_fails_the_hydration_check() {
     // The server-rendered page is still there without the WASM.
     assert!(!page.text("h1").await.is_empty(), "the SSR page has an h1");
 }
+
+#[tokio::test]
+async fn without_an_upstream_the_server_refuses_to_start_in_one_line() {
+    let bin = end2end::repo_root().join("target/release/autoshares-portal");
+    let bin = std::env::var("PORTAL_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or(bin);
+    let out = tokio::process::Command::new(&bin)
+        .env_remove("AUTOSHARES_API_URL")
+        .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("AUTOSHARES_API_URL"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_sandbox_runs_standalone() {
+    let bin = end2end::repo_root().join("target/release/autoshares-portal");
+    let bin = std::env::var("PORTAL_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or(bin);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _child = tokio::process::Command::new(&bin)
+        .args(["sandbox", "--port", &port.to_string()])
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/v1.0/users/password/secret-question?username=alice");
+    let http = reqwest::Client::new();
+    let mut body = serde_json::Value::Null;
+    for _ in 0..100 {
+        if let Ok(r) = http
+            .get(&url)
+            .header("Et-App-Key", "sandbox-demo-key")
+            .send()
+            .await
+        {
+            body = r.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(body["IsSucceed"], true, "{body}");
+    assert_eq!(body["Model"], "What street did you live on in third grade?");
+}

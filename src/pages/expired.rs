@@ -1,21 +1,39 @@
-//! Shown when a reset expired, was burned, or never existed in this
-//! browser session.
+//! Shown when a reset ended early: it expired, it was burned by too many
+//! attempts, or it never existed in this browser session.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
+use crate::error::PortalError;
+use crate::server_fns::ended_reason;
 
 #[component]
 pub fn ExpiredPage() -> impl IntoView {
+    let reason = Resource::new(|| (), |_| ended_reason());
     view! {
-        <Title text="This reset expired"/>
         <PageFrame>
-            <h1>"This reset expired"</h1>
-            <p class="lead">
-                "For your security, a password reset only lasts a few minutes. "
-                "Nothing was changed. Please start again."
-            </p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match reason.await {
+                        Ok(error @ PortalError::TooManyAttempts { .. }) => view! {
+                            <Title text="Too many attempts"/>
+                            <h1>"Too many attempts"</h1>
+                            <p class="lead">{error.to_string()}</p>
+                        }
+                        .into_any(),
+                        _ => view! {
+                            <Title text="This reset expired"/>
+                            <h1>"This reset expired"</h1>
+                            <p class="lead">
+                                "For your security, a password reset only lasts a few minutes. "
+                                "Nothing was changed. Please start again."
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
             <a class="button primary" href="/">"Start again"</a>
         </PageFrame>
     }

@@ -11,6 +11,7 @@ use crate::flow::machine::Flow;
 const FLOW: &str = "flow";
 const DRAFT_LOGIN: &str = "draft_login";
 const DONE: &str = "done";
+const ENDED: &str = "ended";
 
 pub struct FlowSession(Session);
 
@@ -39,6 +40,7 @@ impl FlowSession {
         self.keep(flow).await?;
         self.remove(DRAFT_LOGIN).await;
         self.remove(DONE).await;
+        self.remove(ENDED).await;
         Ok(())
     }
 
@@ -55,6 +57,20 @@ impl FlowSession {
         if self.0.flush().await.is_err() {
             tracing::error!(event = "session_flush_failed");
         }
+    }
+
+    /// The flow ended early (expired, or too many attempts): destroy it,
+    /// and remember only why, for the page that explains it.
+    pub async fn end_because(&self, reason: PortalError) {
+        self.end().await;
+        if self.0.insert(ENDED, reason).await.is_err() {
+            tracing::warn!(event = "session_write_failed");
+        }
+    }
+
+    /// Why the last flow ended early, if it did.
+    pub async fn ended_because(&self) -> Option<PortalError> {
+        self.0.get::<PortalError>(ENDED).await.ok().flatten()
     }
 
     /// The password was changed: destroy the flow; a fresh session only

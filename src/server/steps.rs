@@ -70,7 +70,7 @@ impl StepContext {
             }
             Err(_) => {
                 tracing::info!(event = "flow_expired", ident = %self.ident(flow.login()));
-                self.session.end().await;
+                self.session.end_because(PortalError::SessionExpired).await;
                 redirect(EXPIRED_PATH);
                 Ok(None)
             }
@@ -147,7 +147,7 @@ pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
             }
             Err(Refusal::WrongStep(actual)) => view.redirect_to = Some(actual.path().into()),
             Err(_) => {
-                ctx.session.end().await;
+                ctx.session.end_because(PortalError::SessionExpired).await;
                 view.redirect_to = (step != Step::Start).then(|| EXPIRED_PATH.into());
             }
         },
@@ -269,10 +269,7 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
                     ctx.session.keep(&flow).await?;
                     Err(PortalError::WrongAnswer)
                 }
-                Err(_) => {
-                    ctx.session.end().await;
-                    Err(PortalError::TooManyAttempts { minutes: 15 })
-                }
+                Err(_) => burned(&ctx, &ident).await,
             }
         }
         Err(err) => {
@@ -322,10 +319,7 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
                     ctx.session.keep(&flow).await?;
                     Err(PortalError::WrongCode)
                 }
-                Err(_) => {
-                    ctx.session.end().await;
-                    Err(PortalError::TooManyAttempts { minutes: 15 })
-                }
+                Err(_) => burned(&ctx, &ident).await,
             }
         }
         Err(Some(err)) => {
@@ -417,6 +411,27 @@ pub async fn start_over() -> Result<(), PortalError> {
     ctx.session.end().await;
     redirect(Step::Start.path());
     Ok(())
+}
+
+/// Too many wrong answers or codes: the flow is destroyed and the trader
+/// sent to the page that says why.
+async fn burned(ctx: &StepContext, ident: &str) -> Result<(), PortalError> {
+    tracing::warn!(event = "flow_burned", ident);
+    ctx.session
+        .end_because(PortalError::TooManyAttempts { minutes: 15 })
+        .await;
+    redirect(EXPIRED_PATH);
+    Ok(())
+}
+
+/// Why the last flow ended early, for the expired page.
+pub async fn ended_reason() -> Result<PortalError, PortalError> {
+    let ctx = StepContext::current().await?;
+    Ok(ctx
+        .session
+        .ended_because()
+        .await
+        .unwrap_or(PortalError::SessionExpired))
 }
 
 /// A refusal after `admit` succeeded means the flow and the page disagree:
