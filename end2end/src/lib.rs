@@ -26,6 +26,13 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The release binary: `PORTAL_BIN`, or the default build location.
+pub fn portal_bin() -> PathBuf {
+    std::env::var("PORTAL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target/release/autoshares-portal"))
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -46,9 +53,7 @@ impl Portal {
     /// Start the release binary with the sandbox, plus `extra` settings.
     pub async fn start(extra: &[(&str, &str)]) -> Portal {
         let root = repo_root();
-        let bin = std::env::var("PORTAL_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| root.join("target/release/autoshares-portal"));
+        let bin = portal_bin();
         let site = std::env::var("PORTAL_SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(|_| root.join("target/site"));
@@ -133,23 +138,27 @@ impl Portal {
         &self.http
     }
 
+    /// The sandbox's mailbox, newest first.
+    async fn mailbox(&self) -> Vec<serde_json::Value> {
+        let mail: serde_json::Value = self
+            .http
+            .get(format!("{}/__sandbox/mailbox", self.sandbox))
+            .send()
+            .await
+            .expect("mailbox")
+            .json()
+            .await
+            .expect("mailbox json");
+        mail.as_array().cloned().unwrap_or_default()
+    }
+
     /// The newest unused code the sandbox "emailed" to `login`.
     pub async fn code_for(&self, login: &str) -> String {
         for _ in 0..50 {
-            let mail: serde_json::Value = self
-                .http
-                .get(format!("{}/__sandbox/mailbox", self.sandbox))
-                .send()
-                .await
-                .expect("mailbox")
-                .json()
-                .await
-                .expect("mailbox json");
-            let newest = mail.as_array().and_then(|m| {
-                m.iter()
-                    .find(|e| e["login"] == login && e["used"] == false)
-                    .and_then(|e| e["code"].as_str())
-                    .map(str::to_string)
+            let newest = self.mailbox().await.into_iter().find_map(|e| {
+                (e["login"] == login && e["used"] == false)
+                    .then(|| e["code"].as_str().map(str::to_string))
+                    .flatten()
             });
             if let Some(code) = newest {
                 return code;
@@ -161,18 +170,11 @@ impl Portal {
 
     /// How many codes `login` was sent.
     pub async fn codes_sent(&self, login: &str) -> usize {
-        let mail: serde_json::Value = self
-            .http
-            .get(format!("{}/__sandbox/mailbox", self.sandbox))
-            .send()
+        self.mailbox()
             .await
-            .expect("mailbox")
-            .json()
-            .await
-            .expect("mailbox json");
-        mail.as_array()
-            .map(|m| m.iter().filter(|e| e["login"] == login).count())
-            .unwrap_or(0)
+            .iter()
+            .filter(|e| e["login"] == login)
+            .count()
     }
 
     /// Upstream calls the sandbox received, per endpoint.

@@ -69,10 +69,7 @@ async fn a_broken_wasm_fails_the_hydration_check() {
 
 #[tokio::test]
 async fn without_an_upstream_the_server_refuses_to_start_in_one_line() {
-    let bin = end2end::repo_root().join("target/release/autoshares-portal");
-    let bin = std::env::var("PORTAL_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or(bin);
+    let bin = end2end::portal_bin();
     let out = tokio::process::Command::new(&bin)
         .env_remove("AUTOSHARES_API_URL")
         .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
@@ -87,10 +84,7 @@ async fn without_an_upstream_the_server_refuses_to_start_in_one_line() {
 
 #[tokio::test]
 async fn the_sandbox_runs_standalone() {
-    let bin = end2end::repo_root().join("target/release/autoshares-portal");
-    let bin = std::env::var("PORTAL_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or(bin);
+    let bin = end2end::portal_bin();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
