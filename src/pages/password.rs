@@ -58,46 +58,32 @@ fn PasswordForm(
     let confirmation = RwSignal::new(String::new());
     let reveal = RwSignal::new(false);
     let hydrated = use_hydrated();
-    let kind = move || if reveal.get() { "text" } else { "password" };
+    let kind = Signal::derive(move || if reveal.get() { "text" } else { "password" });
     let password_error = error_for(error, Field::Password);
     let confirmation_error = error_for(error, Field::Confirmation);
     view! {
         <ActionForm action=submit attr:class="form" attr:novalidate=true>
             <FormError error=error_for(error, Field::Form)/>
-            <div class="field" class:invalid=move || password_error.get().is_some()>
-                <label for="password">"New password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type=kind
-                    autocomplete="new-password"
-                    maxlength=policy.max_chars
-                    autofocus=true
-                    aria-describedby="password-rules password-error"
-                    aria-invalid=move || password_error.get().is_some().then_some("true")
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-                <p class="field-error" id="password-error" aria-live="polite">
-                    {move || password_error.get()}
-                </p>
-            </div>
+            <PasswordInput
+                id="password"
+                label="New password"
+                kind=kind
+                max_chars=policy.max_chars
+                described_by="password-rules password-error"
+                error=password_error
+                typed=password
+                autofocus=true
+            />
             <PasswordChecklist policy=policy password=password confirmation=confirmation login=login/>
-            <div class="field" class:invalid=move || confirmation_error.get().is_some()>
-                <label for="confirmation">"Confirm new password"</label>
-                <input
-                    id="confirmation"
-                    name="confirmation"
-                    type=kind
-                    autocomplete="new-password"
-                    maxlength=policy.max_chars
-                    aria-describedby="confirmation-error"
-                    aria-invalid=move || confirmation_error.get().is_some().then_some("true")
-                    on:input=move |ev| confirmation.set(event_target_value(&ev))
-                />
-                <p class="field-error" id="confirmation-error" aria-live="polite">
-                    {move || confirmation_error.get()}
-                </p>
-            </div>
+            <PasswordInput
+                id="confirmation"
+                label="Confirm new password"
+                kind=kind
+                max_chars=policy.max_chars
+                described_by="confirmation-error"
+                error=confirmation_error
+                typed=confirmation
+            />
             <Show when=move || hydrated.get()>
                 <button
                     type="button"
@@ -112,5 +98,39 @@ fn PasswordForm(
                 "Change password"
             </button>
         </ActionForm>
+    }
+}
+
+/// One password field: label, input (masked unless revealed), error.
+#[component]
+fn PasswordInput(
+    id: &'static str,
+    label: &'static str,
+    kind: Signal<&'static str>,
+    max_chars: u32,
+    described_by: &'static str,
+    error: Signal<Option<String>>,
+    /// What the trader typed, for the live checklist.
+    typed: RwSignal<String>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete="new-password"
+                maxlength=max_chars
+                autofocus=autofocus
+                aria-describedby=described_by
+                aria-invalid=move || error.get().is_some().then_some("true")
+                on:input=move |ev| typed.set(event_target_value(&ev))
+            />
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
     }
 }
