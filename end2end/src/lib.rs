@@ -310,11 +310,22 @@ impl Browser {
         }
     }
 
-    /// A fresh context (own cookies) and page.
-    pub async fn page(&self, mode: JsMode, (width, height): (u32, u32)) -> TestPage {
+    /// A fresh context (own cookies) and page, in the light colour scheme.
+    pub async fn page(&self, mode: JsMode, viewport: (u32, u32)) -> TestPage {
+        self.page_in(mode, viewport, "light").await
+    }
+
+    /// The same, with `prefers-color-scheme` set to `scheme` ("light", "dark").
+    pub async fn page_in(
+        &self,
+        mode: JsMode,
+        (width, height): (u32, u32),
+        scheme: &str,
+    ) -> TestPage {
         let options = BrowserContextOptions::builder()
             .viewport(Viewport { width, height })
             .javascript_enabled(mode == JsMode::Hydrated)
+            .color_scheme(scheme.to_string())
             .build();
         let context = self
             .browser

@@ -65,6 +65,32 @@ async fn a_broken_wasm_fails_the_hydration_check() {
     );
     // The server-rendered page is still there without the WASM.
     assert!(!page.text("h1").await.is_empty(), "the SSR page has an h1");
+    // A click before (or without) hydration is a plain form post, and works.
+    page.fill("#login", "alice").await;
+    page.click("form[action=\"/api/login\"] button[type=submit]")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while page.path() != "/question" && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(page.path(), "/question");
+    assert!(page.text("label[for=answer]").await.contains("third grade"));
+}
+
+#[tokio::test]
+async fn dark_mode_screenshots() {
+    let portal = Portal::start(&[]).await;
+    let browser = Browser::launch().await;
+    for viewport in [PHONE, DESKTOP] {
+        let page = browser.page_in(JsMode::Hydrated, viewport, "dark").await;
+        page.open(&portal.url("/")).await;
+        page.click("form[action=\"/api/login\"] button[type=submit]")
+            .await;
+        page.wait_for_text("#login-error", "Enter the login or email")
+            .await;
+        page.screenshot("start-dark-error").await;
+        page.assert_no_page_errors();
+    }
 }
 
 #[tokio::test]
