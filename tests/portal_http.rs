@@ -302,6 +302,15 @@ async fn server_functions_accept_only_small_posts() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let json = portal
+        .http
+        .post(format!("{}/api/login", portal.base))
+        .header("sec-fetch-site", "same-origin")
+        .json(&serde_json::json!({"login": "alice"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(portal.upstream_calls().await, 0);
 }
 

@@ -14,10 +14,10 @@ pub mod steps;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
@@ -98,20 +98,9 @@ pub fn router(state: AppState) -> Router {
             i64::try_from(config.flow_limits.absolute_secs).unwrap_or(1800) + 300,
         )));
 
-    let server_fns = {
-        let state = state.clone();
-        move |request: axum::extract::Request| {
-            let state = state.clone();
-            async move {
-                handle_server_fns_with_context(move || provide_context(state.clone()), request)
-                    .await
-            }
-        }
-    };
-
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/api/{*fn_name}", post(server_fns))
+        // Also registers every server function under /api/, with the same context.
         .leptos_routes_with_context(
             &state,
             routes,
@@ -129,6 +118,7 @@ pub fn router(state: AppState) -> Router {
     }
     app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(security::see_other))
+        .layer(middleware::from_fn(security::form_posts_only))
         .layer(session_layer)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -90,6 +90,28 @@ fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
     response
 }
 
+/// SECURITY.md #11: server functions (`/api/…`) take form posts only: our
+/// forms and the hydrated client both send `application/x-www-form-urlencoded`.
+pub async fn form_posts_only(request: Request, next: Next) -> Response {
+    if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported content type",
+        )
+            .into_response()
+    }
+}
+
 /// A form post that succeeded or failed is answered with "see other" (303),
 /// so the browser follows with a GET and a refresh never re-posts.
 pub async fn see_other(request: Request, next: Next) -> Response {
