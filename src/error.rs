@@ -6,13 +6,9 @@
 //! The serialized form travels in URLs for no-JS posts (`__err`), which is
 //! why it holds no free text at all.
 
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use server_fn_codec::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
-
-mod server_fn_codec {
-    pub use leptos::server_fn::codec::JsonEncoding;
-    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-}
 
 /// The form field an error belongs to, so a page can put the message next
 /// to it and point `aria-describedby` at it.
@@ -128,5 +124,64 @@ impl FromServerFnError for PortalError {
             }
             _ => PortalError::BadRequest,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_plain_sentences_and_round_trip_through_urls() {
+        let all = [
+            PortalError::LoginMissing,
+            PortalError::WrongAnswer,
+            PortalError::WrongCode,
+            PortalError::TooManyAttempts { minutes: 1 },
+            PortalError::TooManyCodes { max: 3 },
+            PortalError::PasswordTooShort { min: 12 },
+            PortalError::PasswordMismatch,
+            PortalError::Unavailable,
+            PortalError::StatusUnknown,
+            PortalError::SessionExpired,
+            PortalError::RateLimited { minutes: 2 },
+        ];
+        for error in all {
+            let text = error.to_string();
+            assert!(text.ends_with('.'), "{text}");
+            assert!(!text.contains('{'), "{text}");
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(serde_json::from_str::<PortalError>(&json).unwrap(), error);
+        }
+        assert_eq!(
+            PortalError::TooManyAttempts { minutes: 1 }.to_string(),
+            "Too many attempts. For your security, wait 1 minute, then start again."
+        );
+        assert_eq!(
+            PortalError::RateLimited { minutes: 2 }.to_string(),
+            "Too many requests. Please try again in 2 minutes."
+        );
+    }
+
+    #[test]
+    fn each_error_names_its_field() {
+        assert_eq!(PortalError::WrongAnswer.field(), Field::Answer);
+        assert_eq!(PortalError::PasswordMismatch.field(), Field::Confirmation);
+        assert_eq!(
+            PortalError::PasswordTooShort { min: 12 }.field(),
+            Field::Password
+        );
+        assert_eq!(PortalError::Unavailable.field(), Field::Form);
+        assert_eq!(PortalError::WrongCode.message_for(Field::Answer), None);
+    }
+
+    #[test]
+    fn framework_errors_never_carry_their_text() {
+        let err = PortalError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "secret detail".into(),
+        ));
+        assert_eq!(err, PortalError::BadRequest);
+        let err = PortalError::from_server_fn_error(ServerFnErrorErr::Request("net".into()));
+        assert_eq!(err, PortalError::Unavailable);
     }
 }
