@@ -442,8 +442,15 @@ async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for attempt in 1..=4 {
+            // Wait for each answer before the next try: the error text of
+            // the previous attempt is already on the page.
+            let before = portal.calls("code").await;
             enter_code(&page, wrong).await;
+            while portal.calls("code").await == before {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             page.wait_for_text("#code-error", "not right").await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
             assert_eq!(page.path(), "/code", "attempt {attempt}");
         }
         enter_code(&page, wrong).await;
