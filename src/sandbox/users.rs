@@ -118,16 +118,15 @@ fn demo_accounts() -> Vec<Account> {
 pub fn uuid_like() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    let hex = hex::encode(bytes);
-    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
-    )
+    let [a, b, c, d, e] = [
+        &bytes[..4],
+        &bytes[4..6],
+        &bytes[6..8],
+        &bytes[8..10],
+        &bytes[10..],
+    ]
+    .map(hex::encode);
+    format!("{a}-{b}-{c}-{d}-{e}")
 }
 
 pub struct World {
