@@ -2,27 +2,44 @@
 //! endpoint and every documented outcome.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use autoshares_portal::autoshares::client::{AutoSharesClient, SignIn};
 use autoshares_portal::autoshares::config::ApiConfig;
 use autoshares_portal::autoshares::error::AutoSharesError;
-use autoshares_portal::autoshares::secret::{AppKey, NewPassword, ResetCode, SecretAnswer};
+use autoshares_portal::autoshares::error::Unavailable;
+use autoshares_portal::autoshares::secret::{
+    AppKey, NewPassword, ResetCode, ResetToken, SecretAnswer,
+};
 use autoshares_portal::sandbox::{DemoUser, Endpoint, Sandbox, SandboxConfig};
 
 const KEY: &str = "contract-test-key";
 
 async fn sandbox() -> (Sandbox, SocketAddr) {
-    let sandbox = Sandbox::new(SandboxConfig {
+    sandbox_with(SandboxConfig {
         app_key: KEY.into(),
         token_prefix: "tok-".into(),
         ..SandboxConfig::default()
-    });
+    })
+    .await
+}
+
+async fn sandbox_with(config: SandboxConfig) -> (Sandbox, SocketAddr) {
+    let sandbox = Sandbox::new(config);
     let addr = sandbox
         .clone()
         .spawn("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
     (sandbox, addr)
+}
+
+/// Serve `router` on a fresh loopback port.
+async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
 }
 
 fn client(addr: SocketAddr, key: &str) -> AutoSharesClient {
@@ -95,7 +112,7 @@ async fn wrong_or_missing_answers_are_rejected_with_the_documented_code() {
     }
     assert!(sandbox.mailbox().is_empty(), "no code for a wrong answer");
     let unknown = c.request_reset("nobody", None).await.unwrap_err();
-    assert!(matches!(unknown, AutoSharesError::Rejected { .. }));
+    assert!(unknown.has_code("ErrorUserNotFound"), "{unknown:?}");
 }
 
 #[tokio::test]
@@ -181,7 +198,19 @@ async fn sign_in_answers_200_202_and_401() {
         SignIn::Succeeded
     );
     assert_eq!(
+        c.sign_in("carol", "Carol-Old-Pass-1", Some("123456"))
+            .await
+            .unwrap(),
+        SignIn::Expecting {
+            step: "SecutityPin".into()
+        }
+    );
+    assert_eq!(
         c.sign_in("bob", "wrong", None).await.unwrap(),
+        SignIn::Failed
+    );
+    assert_eq!(
+        c.sign_in("nobody", "Bob-Old-Pass-1", None).await.unwrap(),
         SignIn::Failed
     );
 }
@@ -197,7 +226,7 @@ async fn a_wrong_app_key_is_recognised_on_every_endpoint() {
             .await
             .map(drop),
         c.set_password(
-            &autoshares_portal::autoshares::secret::ResetToken::new("t".into()),
+            &ResetToken::new("t".into()),
             &password("new-pass-123"),
             &password("new-pass-123"),
         )
@@ -242,4 +271,250 @@ async fn an_odd_login_arrives_as_exactly_one_username() {
     assert_eq!(pairs, vec![("username".to_string(), odd.to_string())]);
     // And the reset body carries it intact too.
     c.request_reset(odd, Some(&answer("yes"))).await.unwrap();
+}
+
+#[tokio::test]
+async fn markup_in_a_question_comes_back_verbatim() {
+    let (_sandbox, addr) = sandbox().await;
+    let c = client(addr, KEY);
+    assert_eq!(
+        c.secret_question("mallory@EXAMPLE.com")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("<img src=x onerror=alert(1)>")
+    );
+}
+
+#[tokio::test]
+async fn expired_codes_and_tokens_are_rejected() {
+    let (sandbox, addr) = sandbox_with(SandboxConfig {
+        app_key: KEY.into(),
+        code_ttl: Duration::ZERO,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let c = client(addr, KEY);
+    c.request_reset("bob", None).await.unwrap();
+    let err = c
+        .exchange_code(&newest_code(&sandbox, "bob"))
+        .await
+        .unwrap_err();
+    assert!(err.has_code("ErrorInvalidCode"), "{err:?}");
+
+    let (sandbox, addr) = sandbox_with(SandboxConfig {
+        app_key: KEY.into(),
+        token_ttl: Duration::ZERO,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let c = client(addr, KEY);
+    c.request_reset("bob", None).await.unwrap();
+    let token = c
+        .exchange_code(&newest_code(&sandbox, "bob"))
+        .await
+        .unwrap();
+    let err = c
+        .set_password(&token, &password("new-pass-123"), &password("new-pass-123"))
+        .await
+        .unwrap_err();
+    assert!(err.has_code("ErrorInvalidToken"), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_new_reset_replaces_the_previous_code() {
+    let (sandbox, addr) = sandbox().await;
+    let c = client(addr, KEY);
+    c.request_reset("bob", None).await.unwrap();
+    let first = newest_code(&sandbox, "bob");
+    c.request_reset("bob@example.com", None).await.unwrap();
+    let second = newest_code(&sandbox, "bob");
+    let mail = sandbox.mailbox();
+    assert_eq!(mail.len(), 2);
+    assert_eq!(mail[0].code, second.expose(), "newest first");
+    assert!(mail[1].used, "the replaced code is marked used");
+    assert_eq!(mail[0].to, "bob@example.com");
+    assert!(c
+        .exchange_code(&first)
+        .await
+        .unwrap_err()
+        .has_code("ErrorInvalidCode"));
+    let token = c.exchange_code(&second).await.unwrap();
+    // uuid-like: 8-4-4-4-12 hex after the prefix.
+    let groups: Vec<usize> = token
+        .expose()
+        .trim_start_matches("tok-")
+        .split('-')
+        .map(str::len)
+        .collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12]);
+}
+
+#[tokio::test]
+async fn any_version_segment_but_only_the_documented_password_path() {
+    let (sandbox, addr) = sandbox().await;
+    let mut config = ApiConfig::new(
+        url::Url::parse(&format!("http://{addr}")).unwrap(),
+        AppKey::new(KEY.into()),
+    );
+    config.api_version = "2.5".into();
+    let c = AutoSharesClient::new(config).unwrap();
+    assert_eq!(c.secret_question("bob").await.unwrap(), None);
+
+    let http = reqwest::Client::new();
+    let body = r#"{"Token":"t","Password":"new-pass-123","PasswordConfirmation":"new-pass-123"}"#;
+    for path in [
+        "/v1.0/users/passwords/reset",
+        "/v1.0/users/password/reset/",
+        "/1.0/users/passwords/reset/",
+        "/v/users/passwords/reset/",
+        "/v1.0/token",
+    ] {
+        let status = http
+            .put(format!("http://{addr}{path}"))
+            .header("Et-App-Key", KEY)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert_ne!(status, reqwest::StatusCode::BAD_REQUEST, "{path}");
+    }
+    assert_eq!(
+        sandbox.calls().password,
+        0,
+        "wrong paths are not endpoint calls"
+    );
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix() {
+    let (sandbox, _) = sandbox().await;
+    let addr = serve(axum::Router::new().nest("/gw/autoshares", sandbox.router())).await;
+    for base in ["gw/autoshares", "gw/autoshares/"] {
+        let url = url::Url::parse(&format!("http://{addr}/{base}")).unwrap();
+        let c = AutoSharesClient::new(ApiConfig::new(url, AppKey::new(KEY.into()))).unwrap();
+        assert!(
+            c.secret_question("alice").await.unwrap().is_some(),
+            "{base}"
+        );
+        assert_eq!(
+            c.sign_in("bob", "Bob-Old-Pass-1", None).await.unwrap(),
+            SignIn::Succeeded,
+            "{base}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_success_without_a_token_is_an_unknown_shape() {
+    let addr =
+        serve(axum::Router::new().fallback(|| async { r#"{"Errors":[],"IsSucceed":true}"# })).await;
+    let c = client(addr, KEY);
+    let err = c
+        .exchange_code(&ResetCode::new("123456".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AutoSharesError::Unavailable(Unavailable::UnexpectedShape)
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn control_routes_work_over_http() {
+    let (sandbox, addr) = sandbox().await;
+    let c = client(addr, KEY);
+    let http = reqwest::Client::new();
+    let control = |path: &str| format!("http://{addr}/__sandbox/{path}");
+
+    let set = http
+        .post(control("faults"))
+        .json(&serde_json::json!({
+            "endpoint": "reset",
+            "fault": {"latency_ms": 0, "mode": {"kind": "server_error_html"}}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success(), "{}", set.status());
+    let err = c.request_reset("bob", None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AutoSharesError::Unavailable(Unavailable::ServerError(503))
+        ),
+        "{err:?}"
+    );
+    let cleared = http.delete(control("faults")).send().await.unwrap();
+    assert!(cleared.status().is_success());
+    c.request_reset("bob", None).await.unwrap();
+
+    let calls: serde_json::Value = http
+        .get(control("calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls["reset"], 2, "{calls}");
+    assert_eq!(calls["secret_question"], 0, "{calls}");
+    let mail: serde_json::Value = http
+        .get(control("mailbox"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mail[0]["login"], "bob", "{mail}");
+    assert_eq!(mail[0]["code"], sandbox.mailbox()[0].code, "{mail}");
+}
+
+#[test]
+fn secrets_are_redacted_in_debug_and_display() {
+    let canary = "Canary-Secret-Value";
+    let key = AppKey::new(canary.into());
+    let shown = [
+        format!("{key:?} {key}"),
+        {
+            let t = ResetToken::new(canary.into());
+            format!("{t:?} {t}")
+        },
+        {
+            let a = SecretAnswer::new(canary.into());
+            format!("{a:?} {a}")
+        },
+        {
+            let c = ResetCode::new(canary.into());
+            format!("{c:?} {c}")
+        },
+        {
+            let p = NewPassword::new(canary.into());
+            format!("{p:?} {p}")
+        },
+        format!(
+            "{:?}",
+            ApiConfig::new(
+                url::Url::parse("https://api.example.com/").unwrap(),
+                key.clone()
+            )
+        ),
+    ];
+    for text in shown {
+        assert!(!text.contains(canary), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+    assert_eq!(key.expose(), canary);
+    let token = ResetToken::new(canary.into());
+    assert_eq!(
+        serde_json::to_string(&token).unwrap(),
+        format!("\"{canary}\"")
+    );
 }

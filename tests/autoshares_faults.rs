@@ -256,3 +256,25 @@ async fn redirects_are_not_followed_and_the_key_stays_home() {
         "the redirect target was contacted"
     );
 }
+
+#[tokio::test]
+async fn calls_are_counted_even_when_a_fault_answers() {
+    let (sandbox, client) = setup().await;
+    for endpoint in ENDPOINTS {
+        sandbox.set_fault(endpoint, Fault::mode(FaultMode::ServerErrorHtml));
+        let _ = call(&client, endpoint).await;
+    }
+    let calls = sandbox.calls();
+    assert_eq!(
+        [
+            calls.secret_question,
+            calls.reset,
+            calls.code,
+            calls.password,
+            calls.token
+        ],
+        [1; 5]
+    );
+    sandbox.clear_faults();
+    assert!(client.secret_question("alice").await.is_ok());
+}

@@ -34,10 +34,16 @@ pub struct SetPasswordRequest<'a> {
     pub password_confirmation: &'a str,
 }
 
-/// The common envelope, after a successful parse: `IsSucceed` was true.
+/// The common envelope, after a successful parse. `parse_envelope` turns
+/// `IsSucceed: false` into `AutoSharesError::Rejected`, so an `Envelope`
+/// always has `is_succeed == true`; `errors` and `errors_code` are kept as
+/// sent (upstream may attach warnings to a success).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     pub model: Option<Value>,
+    pub errors: Vec<String>,
+    pub errors_code: Vec<String>,
+    pub is_succeed: bool,
 }
 
 #[derive(Deserialize)]
@@ -105,7 +111,12 @@ pub fn parse_envelope(status: u16, body: &[u8]) -> Result<Envelope, AutoSharesEr
         if !(200..300).contains(&status) {
             return Err(AutoSharesError::Unavailable(Unavailable::UnexpectedShape));
         }
-        Ok(Envelope { model: raw.model })
+        Ok(Envelope {
+            model: raw.model,
+            errors: strings(raw.errors),
+            errors_code: strings(raw.errors_code),
+            is_succeed: true,
+        })
     } else {
         Err(AutoSharesError::Rejected {
             codes: strings(raw.errors_code),
@@ -135,6 +146,7 @@ mod tests {
     fn success_with_and_without_model() {
         let ok = parse(200, r#"{"Model":"Q?","Errors":[],"IsSucceed":true}"#).unwrap();
         assert_eq!(model_text(ok.model.as_ref()), Some("Q?".into()));
+        assert!(ok.is_succeed && ok.errors.is_empty() && ok.errors_code.is_empty());
         let ok = parse(200, r#"{"Errors":[],"IsSucceed":true}"#).unwrap();
         assert_eq!(model_text(ok.model.as_ref()), None);
     }

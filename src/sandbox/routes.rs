@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::faults::{self, Endpoint};
-use super::users::Rejection;
+use super::users::{uuid_like, Rejection};
 use super::{lock, RecordedRequest, Sandbox};
 
 pub fn api() -> Router<Sandbox> {
@@ -26,8 +26,11 @@ pub fn api() -> Router<Sandbox> {
         .route("/token", post(token))
 }
 
-/// Count, record, apply a fault, check the version and the key. `Err` is
-/// the answer to send instead of the real one.
+/// Check the version segment, then count, record, apply a fault and check
+/// the key. `Err` is the answer to send instead of the real one.
+///
+/// A path whose first segment is not `v{version}` is not an endpoint at
+/// all: it answers 404 like an unknown path, and is not counted.
 async fn admit(
     sandbox: &Sandbox,
     endpoint: Endpoint,
@@ -36,6 +39,9 @@ async fn admit(
     query: Option<String>,
     body: &[u8],
 ) -> Result<(), Response> {
+    if version.is_some_and(|v| v.strip_prefix('v').is_none_or(str::is_empty)) {
+        return Err(StatusCode::NOT_FOUND.into_response());
+    }
     {
         let mut calls = lock(&sandbox.inner.calls);
         match endpoint {
@@ -68,9 +74,6 @@ async fn admit(
     if let Some(response) = faults::apply(fault).await {
         return Err(response);
     }
-    if version.is_some_and(|v| !v.starts_with('v')) {
-        return Err(StatusCode::NOT_FOUND.into_response());
-    }
     let key = headers.get("Et-App-Key").and_then(|v| v.to_str().ok());
     if key != Some(sandbox.inner.config.app_key.as_str()) {
         // The docs give no status for this shape; AutoShares answers it
@@ -91,6 +94,9 @@ fn succeeded(model: Option<Value>) -> Response {
     Json(body).into_response()
 }
 
+/// `IsSucceed: false`. The docs give no status for envelope errors; the
+/// sandbox answers 400, so the client's "parse whatever the status" path is
+/// exercised (the app-key shape, by contrast, comes with 200).
 fn rejected(rejection: Rejection) -> Response {
     (
         StatusCode::BAD_REQUEST,
@@ -254,14 +260,11 @@ async fn token(State(sandbox): State<Sandbox>, headers: HeaderMap) -> Response {
         return failed_sign_in();
     };
     let outcome = lock(&sandbox.inner.world).sign_in(user, password, header("VerificationCode"));
-    let mut bytes = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let token = hex::encode(bytes);
     match outcome {
-        Ok(true) => Json(json!({"State": "Succeeded", "Token": token})).into_response(),
+        Ok(true) => Json(json!({"State": "Succeeded", "Token": uuid_like()})).into_response(),
         Ok(false) => (
             StatusCode::ACCEPTED,
-            Json(json!({"Step": "SecutityPin", "Reason": "Invalid pin", "State": "Expecting", "Token": token})),
+            Json(json!({"Step": "SecutityPin", "Reason": "Invalid pin", "State": "Expecting", "Token": uuid_like()})),
         )
             .into_response(),
         Err(()) => failed_sign_in(),

@@ -113,6 +113,22 @@ fn demo_accounts() -> Vec<Account> {
     ]
 }
 
+/// 128 random bits as lower-case hex in the 8-4-4-4-12 layout of the docs'
+/// example token (`ba6b8cac-6738-4434-bd26-825db020a05c`).
+pub fn uuid_like() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let [a, b, c, d, e] = [
+        &bytes[..4],
+        &bytes[4..6],
+        &bytes[6..8],
+        &bytes[8..10],
+        &bytes[10..],
+    ]
+    .map(hex::encode);
+    format!("{a}-{b}-{c}-{d}-{e}")
+}
+
 pub struct World {
     accounts: Vec<Account>,
     pub mailbox: Vec<MailboxEntry>,
@@ -217,9 +233,7 @@ impl World {
         if let Some(mail) = self.mailbox.iter_mut().find(|m| m.code == code) {
             mail.used = true;
         }
-        let mut bytes = [0u8; 16];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = format!("{token_prefix}{}", hex::encode(bytes));
+        let token = format!("{token_prefix}{}", uuid_like());
         self.tokens.insert(
             token.clone(),
             TokenRecord {
