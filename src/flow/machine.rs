@@ -148,7 +148,7 @@ impl Flow {
 
     /// The upstream reset request succeeded with this answer.
     pub fn answered(self, answer: SecretAnswer, now: u64) -> Result<Self, Refusal> {
-        self.expect(Step::Question)?;
+        self.require_step(Step::Question)?;
         Ok(Self {
             stage: Stage::CodeSent {
                 answer: Some(answer),
@@ -161,7 +161,7 @@ impl Flow {
 
     /// Upstream said the answer is wrong. Burned at the limit.
     pub fn answer_rejected(self, now: u64, limits: &FlowLimits) -> Result<Self, Refusal> {
-        self.expect(Step::Question)?;
+        self.require_step(Step::Question)?;
         let wrong_answers = self.wrong_answers + 1;
         if wrong_answers >= limits.max_wrong_answers {
             return Err(Refusal::AttemptsExhausted);
@@ -199,7 +199,7 @@ impl Flow {
 
     /// Upstream exchanged the code for a token.
     pub fn code_accepted(self, token: ResetToken, now: u64) -> Result<Self, Refusal> {
-        self.expect(Step::Code)?;
+        self.require_step(Step::Code)?;
         Ok(Self {
             stage: Stage::TokenIssued { token },
             touched_at: now,
@@ -209,7 +209,7 @@ impl Flow {
 
     /// Upstream refused the code. Burned at the limit.
     pub fn code_rejected(self, now: u64, limits: &FlowLimits) -> Result<Self, Refusal> {
-        self.expect(Step::Code)?;
+        self.require_step(Step::Code)?;
         let wrong_codes = self.wrong_codes + 1;
         if wrong_codes >= limits.max_wrong_codes {
             return Err(Refusal::AttemptsExhausted);
@@ -231,7 +231,7 @@ impl Flow {
 
     /// Upstream set the password: the flow ends and is consumed.
     pub fn password_changed(self) -> Result<(), Refusal> {
-        self.expect(Step::Password)
+        self.require_step(Step::Password)
     }
 
     /// A failed step that keeps the trader where they are still counts as
@@ -243,7 +243,7 @@ impl Flow {
         }
     }
 
-    fn expect(&self, step: Step) -> Result<(), Refusal> {
+    fn require_step(&self, step: Step) -> Result<(), Refusal> {
         if self.step() == step {
             Ok(())
         } else {
