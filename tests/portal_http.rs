@@ -28,21 +28,14 @@ struct Portal {
     http: reqwest::Client,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 impl Portal {
     async fn start(vars: &[(&str, &str)]) -> Portal {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let sandbox_port = free_port().to_string();
         let mut env: HashMap<String, String> = HashMap::from([
             ("AUTOSHARES_API_URL".into(), "sandbox".into()),
-            ("SANDBOX_PORT".into(), sandbox_port.clone()),
+            // Port 0: the sandbox takes a free port and the client knows it.
+            ("SANDBOX_PORT".into(), "0".into()),
         ]);
         for (k, v) in vars {
             env.insert(k.to_string(), v.to_string());
@@ -53,6 +46,12 @@ impl Portal {
             .site_addr(addr)
             .build();
         let state = build_state(options, config).await.unwrap();
+        let sandbox = state
+            .client
+            .base_url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
         let app = router(state);
         tokio::spawn(async move {
             axum::serve(
@@ -64,7 +63,7 @@ impl Portal {
         });
         Portal {
             base: format!("http://{addr}"),
-            sandbox: format!("http://127.0.0.1:{sandbox_port}"),
+            sandbox,
             http: reqwest::Client::builder()
                 .redirect(redirect::Policy::none())
                 .timeout(std::time::Duration::from_secs(10))

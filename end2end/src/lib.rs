@@ -33,11 +33,14 @@ pub fn portal_bin() -> PathBuf {
         .unwrap_or_else(|_| repo_root().join("target/release/autoshares-portal"))
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+/// The address after `key=` on the log line that carries `event="<event>"`.
+fn logged_addr(log: &str, event: &str) -> Option<String> {
+    let marker = format!("event=\"{event}\"");
+    log.lines()
+        .find(|line| line.contains(&marker))?
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("addr="))
+        .map(str::to_string)
 }
 
 /// A running portal process, killed on drop.
@@ -47,6 +50,25 @@ pub struct Portal {
     pub sandbox: String,
     log: Arc<Mutex<String>>,
     http: reqwest::Client,
+}
+
+/// Wait until the portal has logged where it and its sandbox listen.
+async fn wait_for_addresses(child: &mut Child, log: &Arc<Mutex<String>>) -> (String, String) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = log.lock().map(|l| l.clone()).unwrap_or_default();
+        if let (Some(base), Some(sandbox)) = (
+            logged_addr(&text, "listening"),
+            logged_addr(&text, "sandbox_started"),
+        ) {
+            return (base, sandbox);
+        }
+        let exited = matches!(child.try_wait(), Ok(Some(_)));
+        if exited || Instant::now() > deadline {
+            panic!("the portal never said where it listens; its log:\n{text}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 impl Portal {
@@ -62,13 +84,14 @@ impl Portal {
             "no portal binary at {}: run `cargo leptos build --release` first",
             bin.display()
         );
-        let port = free_port();
-        let sandbox_port = free_port();
         let mut command = Command::new(&bin);
         command
             .env("AUTOSHARES_API_URL", "sandbox")
-            .env("SANDBOX_PORT", sandbox_port.to_string())
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            // Port 0 everywhere: the OS picks free ports, and the portal logs
+            // the ones it got. Picking ports here and handing them over raced
+            // with other tests (and with the sandbox) for the same port.
+            .env("SANDBOX_PORT", "0")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("LEPTOS_SITE_ROOT", &site)
             .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
@@ -90,10 +113,11 @@ impl Portal {
         if let Some(err) = child.stderr.take() {
             collect(err, log.clone());
         }
+        let (base, sandbox) = wait_for_addresses(&mut child, &log).await;
         let portal = Portal {
             child,
-            base: format!("http://127.0.0.1:{port}"),
-            sandbox: format!("http://127.0.0.1:{sandbox_port}"),
+            base: format!("http://{base}"),
+            sandbox: format!("http://{sandbox}"),
             log,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))

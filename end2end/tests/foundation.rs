@@ -110,18 +110,32 @@ async fn without_an_upstream_the_server_refuses_to_start_in_one_line() {
 
 #[tokio::test]
 async fn the_sandbox_runs_standalone() {
+    use tokio::io::AsyncBufReadExt;
     let bin = end2end::portal_bin();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _child = tokio::process::Command::new(&bin)
-        .args(["sandbox", "--port", &port.to_string()])
+    // Port 0: the sandbox picks a free port and prints where it listens.
+    let mut child = tokio::process::Command::new(&bin)
+        .args(["sandbox", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let url = format!("http://127.0.0.1:{port}/v1.0/users/password/secret-question?username=alice");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("AutoShares sandbox on") {
+                return line;
+            }
+        }
+        panic!("the sandbox exited without saying where it listens");
+    })
+    .await
+    .expect("the sandbox printed its address in time");
+    let base = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {banner:?}"))
+        .to_string();
+    let url = format!("{base}/v1.0/users/password/secret-question?username=alice");
     let http = reqwest::Client::new();
     let mut body = serde_json::Value::Null;
     for _ in 0..100 {

@@ -49,6 +49,12 @@ impl AutoSharesClient {
         Ok(Self { http, config })
     }
 
+    /// Where the upstream lives (the embedded sandbox's real address, when
+    /// it was started on port 0).
+    pub fn base_url(&self) -> &url::Url {
+        &self.config.base_url
+    }
+
     /// Step A. `None` when the trader has no secret question.
     pub async fn secret_question(&self, login: &str) -> Result<Option<String>, AutoSharesError> {
         let url =

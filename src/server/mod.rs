@@ -146,7 +146,14 @@ pub async fn run() -> Result<(), String> {
 
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
-    let addr = leptos_options.site_addr;
+    // Bind first: with port 0 the OS picks a port, and everything derived from
+    // the address (the default public origin, the log line) uses the real one.
+    let listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", leptos_options.site_addr))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let config = Config::from_env(addr)?;
     if !config.is_https() {
         tracing::warn!(
@@ -157,9 +164,6 @@ pub async fn run() -> Result<(), String> {
     let sandbox = config.is_sandbox();
     let state = build_state(leptos_options, config).await?;
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(&addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(event = "listening", %addr, sandbox);
     axum::serve(
         listener,
