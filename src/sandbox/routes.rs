@@ -127,6 +127,19 @@ fn field<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&
     object.get(name).and_then(Value::as_str)
 }
 
+/// The preamble of every JSON endpoint: admit the call (key, faults,
+/// recording), then read the body as a JSON object.
+async fn admit_json(
+    sandbox: &Sandbox,
+    endpoint: Endpoint,
+    version: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<serde_json::Map<String, Value>, Response> {
+    admit(sandbox, endpoint, Some(version), headers, None, body).await?;
+    json_body(body).ok_or_else(bad_request)
+}
+
 async fn secret_question(
     State(sandbox): State<Sandbox>,
     Path(version): Path<String>,
@@ -164,20 +177,9 @@ async fn reset(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(
-        &sandbox,
-        Endpoint::Reset,
-        Some(&version),
-        &headers,
-        None,
-        &body,
-    )
-    .await
-    {
-        return response;
-    }
-    let Some(object) = json_body(&body) else {
-        return bad_request();
+    let object = match admit_json(&sandbox, Endpoint::Reset, &version, &headers, &body).await {
+        Ok(object) => object,
+        Err(response) => return response,
     };
     let Some(user) = field(&object, "User") else {
         return bad_request();
@@ -194,23 +196,15 @@ async fn code(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(
-        &sandbox,
-        Endpoint::Code,
-        Some(&version),
-        &headers,
-        None,
-        &body,
-    )
-    .await
-    {
-        return response;
-    }
-    let Some(code) = json_body(&body).and_then(|o| field(&o, "Code").map(str::to_string)) else {
+    let object = match admit_json(&sandbox, Endpoint::Code, &version, &headers, &body).await {
+        Ok(object) => object,
+        Err(response) => return response,
+    };
+    let Some(code) = field(&object, "Code") else {
         return bad_request();
     };
     let config = &sandbox.inner.config;
-    match lock(&sandbox.inner.world).exchange_code(&code, config.code_ttl, &config.token_prefix) {
+    match lock(&sandbox.inner.world).exchange_code(code, config.code_ttl, &config.token_prefix) {
         Ok(token) => succeeded(Some(Value::String(token))),
         Err(rejection) => rejected(rejection),
     }
@@ -222,20 +216,9 @@ async fn set_password(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(
-        &sandbox,
-        Endpoint::Password,
-        Some(&version),
-        &headers,
-        None,
-        &body,
-    )
-    .await
-    {
-        return response;
-    }
-    let Some(object) = json_body(&body) else {
-        return bad_request();
+    let object = match admit_json(&sandbox, Endpoint::Password, &version, &headers, &body).await {
+        Ok(object) => object,
+        Err(response) => return response,
     };
     let (Some(token), Some(password), Some(confirmation)) = (
         field(&object, "Token"),
