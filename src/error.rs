@@ -49,9 +49,11 @@ pub enum PortalError {
     PasswordTooShort { min: u32 },
     #[error("Use at most {max} characters.")]
     PasswordTooLong { max: u32 },
-    #[error("Your new password can't be your login or email.")]
+    #[error("Your new password can't be your login, your email or the broker's name.")]
     PasswordIsLogin,
-    #[error("This password is too common. Choose something harder to guess.")]
+    #[error(
+        "This password is on a list of commonly used passwords. Choose something harder to guess."
+    )]
     PasswordTooCommon,
     #[error("The two passwords don't match.")]
     PasswordMismatch,

@@ -11,15 +11,17 @@ pub fn PasswordChecklist(
     policy: PasswordPolicy,
     #[prop(into)] password: Signal<String>,
     #[prop(into)] confirmation: Signal<String>,
-    #[prop(into)] login: String,
+    /// What the password may not be: the login and the broker's name.
+    personal: Vec<String>,
 ) -> impl IntoView {
-    let login = StoredValue::new(login);
+    let personal = StoredValue::new(personal);
     let items = Rule::ALL
         .into_iter()
         .map(|rule| {
             let met = move || {
-                login.with_value(|login| {
-                    policy.holds(rule, &password.get(), &confirmation.get(), login)
+                personal.with_value(|personal| {
+                    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+                    policy.holds(rule, &password.get(), &confirmation.get(), &personal)
                 })
             };
             view! {

@@ -36,8 +36,11 @@ pub fn PasswordPage() -> impl IntoView {
                     {move || {
                         let login = login.clone();
                         settings.map(|settings| Suspend::new(async move {
-                            let policy = settings.await.map(|s| s.policy).unwrap_or_default();
-                            view! { <PasswordForm submit=submit error=error policy=policy login=login/> }
+                            let site = settings.await.ok();
+                            let policy = site.as_ref().map(|s| s.policy).unwrap_or_default();
+                            let broker = site.map(|s| s.broker_name).unwrap_or_default();
+                            let personal = vec![login, broker];
+                            view! { <PasswordForm submit=submit error=error policy=policy personal=personal/> }
                         }))
                     }}
                 </Suspense>
@@ -52,7 +55,7 @@ fn PasswordForm(
     submit: ServerAction<SubmitPassword>,
     error: Signal<Option<PortalError>>,
     policy: PasswordPolicy,
-    login: String,
+    personal: Vec<String>,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -74,7 +77,7 @@ fn PasswordForm(
                 typed=password
                 autofocus=true
             />
-            <PasswordChecklist policy=policy password=password confirmation=confirmation login=login/>
+            <PasswordChecklist policy=policy password=password confirmation=confirmation personal=personal/>
             <PasswordInput
                 id="confirmation"
                 label="Confirm new password"

@@ -361,10 +361,12 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
     let Some(flow) = ctx.admit(Step::Password).await? else {
         return Ok(());
     };
-    ctx.state
-        .config
-        .policy
-        .check(&password, &confirmation, flow.login())?;
+    let config = &ctx.state.config;
+    config.policy.check(
+        &password,
+        &confirmation,
+        &[flow.login(), &config.broker_name],
+    )?;
     let ident = ctx.ident(flow.login());
     let token = flow.token().map_err(refused)?;
     let outcome = {
