@@ -73,6 +73,8 @@ pub enum PortalError {
     RateLimited { minutes: u32 },
     #[error("Something went wrong with that form. Please try again.")]
     BadRequest,
+    #[error("That form arrived with fields we didn't expect, so nothing was done. Reload the page and try again.")]
+    UnexpectedFields,
 }
 
 impl PortalError {
@@ -96,7 +98,8 @@ impl PortalError {
             | StatusUnknown
             | SessionExpired
             | RateLimited { .. }
-            | BadRequest => Field::Form,
+            | BadRequest
+            | UnexpectedFields => Field::Form,
         }
     }
 

@@ -618,3 +618,58 @@ async fn the_identifier_limit_spans_sessions() {
         "3 lookups, 3 resets, 1 lookup"
     );
 }
+
+#[tokio::test]
+async fn duplicate_or_unknown_form_fields_are_refused_with_a_clear_message() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[]).await;
+    let step1 = portal
+        .post_form("/api/login", None, "/", &[("login", "bob")])
+        .await;
+    assert_eq!(location(&step1), "/code");
+    let cookie = session_cookie(step1.headers()).unwrap();
+    let before = portal.upstream_calls().await;
+    for form in [
+        vec![("code", "123456"), ("code", "654321")],
+        vec![("code", "123456"), ("admin", "1")],
+    ] {
+        // A plain form post goes back to the page, which says why.
+        let resp = portal
+            .post_form("/api/code", Some(&cookie), "/code", &form)
+            .await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{form:?}");
+        let back = location(&resp);
+        assert!(back.contains("/code?") && back.contains("__err="), "{back}");
+        let page = portal
+            .get(&back.replace(&portal.base, ""), Some(&cookie))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("fields we didn&#x27;t expect")
+                || page.contains("fields we didn't expect"),
+            "{form:?}"
+        );
+        // The hydrated client gets the same error as JSON.
+        let fetched = portal
+            .http
+            .post(format!("{}/api/code", portal.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .header(COOKIE, &cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(fetched.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(fetched.text().await.unwrap(), "\"UnexpectedFields\"");
+    }
+    // Nothing reached AutoShares, and the flow still takes a proper form.
+    assert_eq!(portal.upstream_calls().await, before);
+    let wrong = portal
+        .post_form("/api/code", Some(&cookie), "/code", &[("code", "0000000")])
+        .await;
+    assert!(location(&wrong).contains("__err="));
+    assert_eq!(portal.upstream_calls().await, before + 1);
+}

@@ -4,6 +4,7 @@
 pub mod boundary;
 pub mod config;
 pub mod dev_pages;
+pub mod form_fields;
 pub mod identity;
 pub mod limits;
 pub mod security;
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
     }
     app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(security::see_other))
+        .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
         .layer(session_layer)
         .layer(middleware::from_fn_with_state(

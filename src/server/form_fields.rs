@@ -1,0 +1,111 @@
+//! [ssr] SECURITY.md #24: a server function's form must carry exactly the
+//! fields that function takes, each once. A duplicate or unknown field means
+//! a tampered or broken form: nothing runs, and the trader gets a clear
+//! message the same way any other failure reaches them (back to the page
+//! with the error for a plain form post, an error body for the hydrated
+//! client).
+
+use std::collections::HashSet;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
+
+use super::MAX_BODY_BYTES;
+use crate::error::PortalError;
+use crate::server_fns::{
+    EndedReason, GetSiteSettings, LoadPage, ResendCode, StartOver, SubmitAnswer, SubmitCode,
+    SubmitLogin, SubmitPassword,
+};
+
+/// The fields each server function takes: its argument names.
+fn expected_fields(path: &str) -> Option<&'static [&'static str]> {
+    let table: [(&str, &'static [&'static str]); 9] = [
+        (GetSiteSettings::PATH, &[]),
+        (LoadPage::PATH, &["step"]),
+        (EndedReason::PATH, &[]),
+        (SubmitLogin::PATH, &["login"]),
+        (SubmitAnswer::PATH, &["answer"]),
+        (SubmitCode::PATH, &["code"]),
+        (ResendCode::PATH, &[]),
+        (SubmitPassword::PATH, &["password", "confirmation"]),
+        (StartOver::PATH, &[]),
+    ];
+    table
+        .into_iter()
+        .find_map(|(p, fields)| (p == path).then_some(fields))
+}
+
+/// Whether the urlencoded `body` holds each expected field at most once and
+/// nothing else.
+pub fn fields_are_exact(body: &[u8], expected: &[&str]) -> bool {
+    let mut seen = HashSet::new();
+    url::form_urlencoded::parse(body)
+        .all(|(name, _)| expected.contains(&name.as_ref()) && seen.insert(name))
+}
+
+pub async fn exact_fields_only(request: Request, next: Next) -> Response {
+    let Some(expected) = expected_fields(request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if fields_are_exact(&bytes, expected) {
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
+    let path = parts.uri.path().to_string();
+    tracing::warn!(event = "unexpected_form_fields", %path);
+    let wants_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        // A plain form post: back to the page, with the error in the URL
+        // the way the framework reports every server-function error.
+        let referer = parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("/");
+        let back = ServerFnUrlError::new(path, PortalError::UnexpectedFields)
+            .to_url(referer)
+            .map(|url| url.to_string())
+            .unwrap_or_else(|_| "/".to_string());
+        (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
+    } else {
+        let body = serde_json::to_string(&PortalError::UnexpectedFields).unwrap_or_default();
+        (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fields_are_exact;
+
+    #[test]
+    fn exact_fields_pass_and_anything_else_fails() {
+        let both = ["password", "confirmation"];
+        assert!(fields_are_exact(b"password=a&confirmation=a", &both));
+        assert!(fields_are_exact(b"password=a", &both));
+        assert!(fields_are_exact(b"", &[]));
+        assert!(!fields_are_exact(b"code=1&code=2", &["code"]));
+        assert!(!fields_are_exact(b"code=1&admin=true", &["code"]));
+        assert!(!fields_are_exact(b"x=1", &[]));
+        // Percent-encoded names are decoded before they are compared.
+        assert!(!fields_are_exact(b"cod%65=1&code=2", &["code"]));
+    }
+}
