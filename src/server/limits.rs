@@ -1,6 +1,8 @@
 //! [ssr] Rate limits: a token bucket per client IP, and sliding windows per
-//! hashed identifier (wrong answers, code emails). In memory: one portal
-//! process. A multi-instance deployment needs a shared store (README).
+//! hashed identifier (wrong answers, code emails). Wrong answers that fill
+//! their window lock the identifier out, for twice as long each time
+//! (SECURITY.md #12). In memory: one portal process. A multi-instance
+//! deployment needs a shared store (README).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -41,6 +43,30 @@ impl Default for IdentifierBudget {
     }
 }
 
+/// The first lockout after a full window of wrong answers; each further
+/// one doubles, up to [`MAX_LOCKOUT`].
+const FIRST_LOCKOUT: Duration = Duration::from_secs(15 * 60);
+const MAX_LOCKOUT: Duration = Duration::from_secs(24 * 60 * 60);
+/// A day without a lockout forgets the earlier ones.
+const STRIKES_FORGOTTEN_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Above this many tracked identifiers, idle entries are dropped.
+const MAX_TRACKED: usize = 100_000;
+
+/// An identifier locked out after too many wrong answers.
+struct Lockout {
+    /// How many lockouts in a row (each one doubles the next).
+    strikes: u32,
+    until: Instant,
+}
+
+impl Lockout {
+    fn length(strikes: u32) -> Duration {
+        FIRST_LOCKOUT
+            .saturating_mul(2u32.saturating_pow(strikes.saturating_sub(1)))
+            .min(MAX_LOCKOUT)
+    }
+}
+
 struct Bucket {
     tokens: f64,
     updated: Instant,
@@ -52,6 +78,7 @@ pub struct Limiter {
     burst: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
     windows: Mutex<HashMap<(Counted, String), VecDeque<Instant>>>,
+    lockouts: Mutex<HashMap<String, Lockout>>,
 }
 
 impl Limiter {
@@ -62,6 +89,7 @@ impl Limiter {
             burst: f64::from(burst.max(1)),
             buckets: Mutex::new(HashMap::new()),
             windows: Mutex::new(HashMap::new()),
+            lockouts: Mutex::new(HashMap::new()),
         }
     }
 
@@ -94,38 +122,88 @@ impl Limiter {
         }
     }
 
-    /// Whether one more event fits this identifier's window; if not, how
-    /// long until the oldest leaves it.
+    /// Whether one more event is allowed for this identifier now; if not,
+    /// how long until it is.
     pub fn check(&self, what: Counted, ident: &str, now: Instant) -> Result<(), Duration> {
-        let window = what.window();
-        let max = match what {
-            Counted::WrongAnswer => self.budget.wrong_answers,
-            Counted::CodeEmail => self.budget.code_emails,
-        } as usize;
+        if what == Counted::WrongAnswer {
+            if let Ok(lockouts) = self.lockouts.lock() {
+                if let Some(lockout) = lockouts.get(ident).filter(|l| l.until > now) {
+                    return Err(lockout.until - now);
+                }
+            }
+        }
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
         };
         let events = windows.entry((what, ident.to_string())).or_default();
-        while events
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
-            events.pop_front();
-        }
+        prune(events, what.window(), now);
         match events.front() {
-            Some(oldest) if events.len() >= max => Err(window - now.duration_since(*oldest)),
+            Some(oldest) if events.len() >= self.max(what) => {
+                Err(what.window() - now.duration_since(*oldest))
+            }
             _ => Ok(()),
         }
     }
 
-    /// Record one event for this identifier.
+    /// Record one event for this identifier. A wrong answer that fills the
+    /// window starts a lockout, twice as long as the one before it.
     pub fn record(&self, what: Counted, ident: &str, now: Instant) {
-        if let Ok(mut windows) = self.windows.lock() {
-            windows
-                .entry((what, ident.to_string()))
-                .or_default()
-                .push_back(now);
+        let Ok(mut windows) = self.windows.lock() else {
+            return;
+        };
+        if windows.len() > MAX_TRACKED {
+            windows.retain(|(what, _), events| {
+                prune(events, what.window(), now);
+                !events.is_empty()
+            });
         }
+        let events = windows.entry((what, ident.to_string())).or_default();
+        prune(events, what.window(), now);
+        events.push_back(now);
+        if what != Counted::WrongAnswer || events.len() < self.max(what) {
+            return;
+        }
+        events.clear();
+        drop(windows);
+        let Ok(mut lockouts) = self.lockouts.lock() else {
+            return;
+        };
+        if lockouts.len() > MAX_TRACKED {
+            lockouts
+                .retain(|_, l| now.saturating_duration_since(l.until) < STRIKES_FORGOTTEN_AFTER);
+        }
+        let strikes = match lockouts.get(ident) {
+            Some(l) if now.saturating_duration_since(l.until) < STRIKES_FORGOTTEN_AFTER => {
+                l.strikes + 1
+            }
+            _ => 1,
+        };
+        let until = now + Lockout::length(strikes);
+        tracing::warn!(
+            event = "identifier_locked_out",
+            ident,
+            strikes,
+            minutes = minutes(until - now)
+        );
+        lockouts.insert(ident.to_string(), Lockout { strikes, until });
+    }
+
+    fn max(&self, what: Counted) -> usize {
+        match what {
+            Counted::WrongAnswer => self.budget.wrong_answers,
+            Counted::CodeEmail => self.budget.code_emails,
+        }
+        .max(1) as usize
+    }
+}
+
+/// Drop the events that have left the window.
+fn prune(events: &mut VecDeque<Instant>, window: Duration, now: Instant) {
+    while events
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= window)
+    {
+        events.pop_front();
     }
 }
 
@@ -169,6 +247,63 @@ mod tests {
         assert!(limiter
             .check(Counted::CodeEmail, "h1", t0 + Duration::from_secs(3600))
             .is_ok());
+    }
+
+    #[test]
+    fn wrong_answers_lock_out_for_twice_as_long_each_time() {
+        let limiter = Limiter::new(30, 10, IdentifierBudget::default());
+        let mut now = Instant::now();
+        for expected in [15, 30, 60, 120] {
+            for _ in 0..5 {
+                assert!(limiter.check(Counted::WrongAnswer, "h1", now).is_ok());
+                limiter.record(Counted::WrongAnswer, "h1", now);
+            }
+            let wait = limiter.check(Counted::WrongAnswer, "h1", now).unwrap_err();
+            assert_eq!(minutes(wait), expected);
+            // Another identifier is unaffected.
+            assert!(limiter.check(Counted::WrongAnswer, "h2", now).is_ok());
+            // Still locked a second before the end, free at the end.
+            assert!(limiter
+                .check(
+                    Counted::WrongAnswer,
+                    "h1",
+                    now + wait - Duration::from_secs(1)
+                )
+                .is_err());
+            now += wait;
+            assert!(limiter.check(Counted::WrongAnswer, "h1", now).is_ok());
+        }
+    }
+
+    #[test]
+    fn lockouts_are_capped_and_forgotten_after_a_quiet_day() {
+        assert_eq!(Lockout::length(1), FIRST_LOCKOUT);
+        assert_eq!(Lockout::length(50), MAX_LOCKOUT);
+        let limiter = Limiter::new(30, 10, IdentifierBudget::default());
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            limiter.record(Counted::WrongAnswer, "h1", t0);
+        }
+        let later = t0 + FIRST_LOCKOUT + STRIKES_FORGOTTEN_AFTER;
+        for _ in 0..5 {
+            limiter.record(Counted::WrongAnswer, "h1", later);
+        }
+        let wait = limiter
+            .check(Counted::WrongAnswer, "h1", later)
+            .unwrap_err();
+        assert_eq!(minutes(wait), 15);
+    }
+
+    #[test]
+    fn fewer_than_five_wrong_answers_in_the_window_never_lock() {
+        let limiter = Limiter::new(30, 10, IdentifierBudget::default());
+        let t0 = Instant::now();
+        for i in 0..20u64 {
+            // Four per window, spread out: the window slides, no lockout.
+            let t = t0 + Duration::from_secs(i * 4 * 60);
+            assert!(limiter.check(Counted::WrongAnswer, "h1", t).is_ok(), "{i}");
+            limiter.record(Counted::WrongAnswer, "h1", t);
+        }
     }
 
     #[test]
