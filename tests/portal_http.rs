@@ -516,6 +516,49 @@ async fn posts_are_rate_limited_per_address() {
         .contains("Please try again in 1 minute."));
 }
 
+/// Behind a trusted proxy each trader gets their own bucket; a client that
+/// sends its own `X-Forwarded-For` to a portal that trusts no proxy can't
+/// pick a fresh bucket with it.
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+    let _serial = serial().await;
+    async fn posts_until_limited(portal: &Portal, forwarded_for: &[&str]) -> Vec<StatusCode> {
+        let mut statuses = Vec::new();
+        for client in forwarded_for {
+            let r = portal
+                .http
+                .post(format!("{}/api/start-over", portal.base))
+                .header("sec-fetch-site", "same-origin")
+                .header("accept", "text/html")
+                .header("x-forwarded-for", *client)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .send()
+                .await
+                .unwrap();
+            statuses.push(r.status());
+        }
+        statuses
+    }
+    let clients = ["1.1.1.1", "1.1.1.1", "2.2.2.2", "2.2.2.2", "1.1.1.1"];
+    let limits = [("PORTAL_IP_BURST", "2"), ("PORTAL_IP_RATE_PER_MINUTE", "1")];
+
+    let mut trusting = limits.to_vec();
+    trusting.push(("PORTAL_TRUSTED_PROXIES", "127.0.0.1"));
+    let behind_proxy = Portal::start(&trusting).await;
+    let ok = StatusCode::SEE_OTHER;
+    let limited = StatusCode::TOO_MANY_REQUESTS;
+    assert_eq!(
+        posts_until_limited(&behind_proxy, &clients).await,
+        [ok, ok, ok, ok, limited]
+    );
+
+    let direct = Portal::start(&limits).await;
+    assert_eq!(
+        posts_until_limited(&direct, &clients).await,
+        [ok, ok, limited, limited, limited]
+    );
+}
+
 #[tokio::test]
 async fn a_rejected_app_key_is_a_calm_unavailable_and_no_dev_pages_outside_the_sandbox() {
     let _serial = serial().await;

@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
@@ -54,6 +55,8 @@ pub struct Config {
     /// Client requests per minute per IP, and the burst above it.
     pub ip_rate_per_minute: u32,
     pub ip_burst: u32,
+    /// Proxies whose `X-Forwarded-For` names the client (SECURITY.md #14).
+    pub trusted_proxies: TrustedProxies,
     pub identifier_budget: IdentifierBudget,
 }
 
@@ -171,6 +174,10 @@ impl Config {
             hmac_key: HmacKey(hmac_key),
             ip_rate_per_minute: parse_or(&get, "PORTAL_IP_RATE_PER_MINUTE", 30)?,
             ip_burst: parse_or(&get, "PORTAL_IP_BURST", 10)?,
+            trusted_proxies: match get("PORTAL_TRUSTED_PROXIES") {
+                Some(raw) => raw.parse()?,
+                None => TrustedProxies::default(),
+            },
             identifier_budget: IdentifierBudget {
                 wrong_answers: parse_or(&get, "PORTAL_WRONG_ANSWERS_PER_15_MIN", 5)?,
                 code_emails: parse_or(&get, "PORTAL_CODE_EMAILS_PER_HOUR", 3)?,

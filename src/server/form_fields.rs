@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 
+use super::security::wants_html;
 use super::MAX_BODY_BYTES;
 use crate::error::PortalError;
 use crate::server_fns::{
@@ -63,12 +64,7 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     }
     let path = parts.uri.path().to_string();
     tracing::warn!(event = "unexpected_form_fields", %path);
-    let wants_html = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if wants_html {
+    if wants_html(&parts.headers) {
         // A plain form post: back to the page, with the error in the URL
         // the way the framework reports every server-function error.
         let referer = parts

@@ -2,6 +2,7 @@
 //! router that ties them to the Leptos app.
 
 pub mod boundary;
+pub mod client_ip;
 pub mod config;
 pub mod dev_pages;
 pub mod form_fields;

@@ -54,9 +54,10 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let Some(ip) = peer else {
+    let Some(peer) = peer else {
         return next.run(request).await;
     };
+    let ip = state.config.trusted_proxies.client(peer, request.headers());
     match state.limiter.take_ip(ip, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
@@ -69,14 +70,19 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     }
 }
 
+/// A plain form post (or a page load) accepts HTML; the hydrated client's
+/// server-function calls don't.
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// A plain form post gets a small page; the hydrated client gets the JSON
 /// error its server-function call decodes.
 fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let mut response = if wants_html {
+    let mut response = if wants_html(headers) {
         let body = format!(
             "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
              <p>{error}</p><p><a href=\"/\">Back</a></p></html>"

@@ -1,0 +1,174 @@
+//! [ssr] The trader's address, for the per-IP limit (SECURITY.md #14).
+//!
+//! The peer address is the client unless the peer is one of the configured
+//! proxies (`PORTAL_TRUSTED_PROXIES`). Only then is `X-Forwarded-For` read,
+//! from the right, skipping the trusted proxies: the first address that is
+//! not one of ours is the client. A header from anyone else is ignored, so a
+//! client can't pick its own bucket.
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use axum::http::HeaderMap;
+
+/// Addresses and CIDR blocks whose `X-Forwarded-For` the portal believes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0
+            .iter()
+            .any(|(net, prefix)| in_block(ip, *net, *prefix))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The client behind `peer`, given the request's headers.
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.contains(peer) {
+            return peer;
+        }
+        let hops = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        for hop in hops.iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) if self.contains(ip) => continue,
+                Ok(ip) => return canonical(ip),
+                // A malformed hop: nothing left of it can be trusted.
+                Err(_) => break,
+            }
+        }
+        peer
+    }
+}
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    /// A comma-separated list: `10.0.0.5, 10.1.0.0/16, fd00::/8`.
+    fn from_str(raw: &str) -> Result<Self, String> {
+        let bad = |item: &str| {
+            format!("PORTAL_TRUSTED_PROXIES: {item:?} is not an address or CIDR block")
+        };
+        raw.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                let (addr, prefix) = match item.split_once('/') {
+                    Some((addr, prefix)) => (addr, Some(prefix)),
+                    None => (item, None),
+                };
+                let ip = canonical(addr.parse::<IpAddr>().map_err(|_| bad(item))?);
+                let max = if ip.is_ipv4() { 32 } else { 128 };
+                let prefix = match prefix {
+                    Some(p) => p
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|p| *p <= max)
+                        .ok_or_else(|| bad(item))?,
+                    None => max,
+                };
+                Ok((ip, prefix))
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+}
+
+/// IPv4-mapped IPv6 addresses compare as IPv4.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn in_block(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
+    fn masked(bits: u128, width: u8, prefix: u8) -> u128 {
+        if prefix == 0 {
+            0
+        } else {
+            bits >> (width - prefix)
+        }
+    }
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            masked(u32::from(a).into(), 32, prefix) == masked(u32::from(b).into(), 32, prefix)
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => {
+            masked(u128::from(a), 128, prefix) == masked(u128::from(b), 128, prefix)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_header_is_ignored() {
+        let none = TrustedProxies::default();
+        assert_eq!(
+            none.client(ip("10.0.0.5"), &forwarded("1.2.3.4")),
+            ip("10.0.0.5")
+        );
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_client() {
+        let proxies: TrustedProxies = "10.0.0.5".parse().unwrap();
+        let h = forwarded("1.2.3.4");
+        assert_eq!(proxies.client(ip("10.0.0.5"), &h), ip("1.2.3.4"));
+        // The same header from anyone else changes nothing.
+        assert_eq!(proxies.client(ip("9.9.9.9"), &h), ip("9.9.9.9"));
+    }
+
+    #[test]
+    fn a_client_cannot_spoof_hops_to_the_left() {
+        let proxies: TrustedProxies = "10.0.0.0/8, 192.168.1.1".parse().unwrap();
+        // The client wrote "6.6.6.6" itself; our proxies appended the rest.
+        let h = forwarded("6.6.6.6, 1.2.3.4, 10.1.2.3");
+        assert_eq!(proxies.client(ip("192.168.1.1"), &h), ip("1.2.3.4"));
+        // Garbage stops the walk: fall back to the peer.
+        let h = forwarded("1.2.3.4, not-an-ip");
+        assert_eq!(proxies.client(ip("192.168.1.1"), &h), ip("192.168.1.1"));
+    }
+
+    #[test]
+    fn blocks_and_mapped_addresses() {
+        let proxies: TrustedProxies = "fd00::/8, 172.16.0.0/12".parse().unwrap();
+        assert!(proxies.contains(ip("fd12::1")));
+        assert!(proxies.contains(ip("172.31.255.255")));
+        assert!(!proxies.contains(ip("172.32.0.0")));
+        assert!(proxies.contains(ip("::ffff:172.16.0.9")));
+        assert!("0.0.0.0/0"
+            .parse::<TrustedProxies>()
+            .unwrap()
+            .contains(ip("8.8.8.8")));
+        for bad in ["10.0.0.0/33", "proxy.local", "10.0.0.1/x"] {
+            assert!(bad.parse::<TrustedProxies>().is_err(), "{bad}");
+        }
+        assert!("".parse::<TrustedProxies>().unwrap().is_empty());
+    }
+}
