@@ -716,3 +716,44 @@ async fn duplicate_or_unknown_form_fields_are_refused_with_a_clear_message() {
     assert!(location(&wrong).contains("__err="));
     assert_eq!(portal.upstream_calls().await, before + 1);
 }
+
+/// The hydrated client's calls (no `text/html` in `Accept`) count wrong codes
+/// exactly like plain form posts: the fifth burns the flow.
+#[tokio::test]
+async fn the_hydrated_client_burns_the_flow_after_five_wrong_codes() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[]).await;
+    let call = |cookie: String, code: &'static str| {
+        let request = portal
+            .http
+            .post(format!("{}/api/code", portal.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .header(COOKIE, cookie)
+            .form(&[("code", code)]);
+        async move { request.send().await.unwrap() }
+    };
+    let step1 = portal
+        .post_form("/api/login", None, "/", &[("login", "bob")])
+        .await;
+    let mut cookie = session_cookie(step1.headers()).unwrap();
+    for attempt in 1..=4 {
+        let wrong = call(cookie.clone(), "0000000").await;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{attempt}"
+        );
+        if let Some(next) = session_cookie(wrong.headers()) {
+            cookie = next;
+        }
+        assert_eq!(wrong.text().await.unwrap(), "\"WrongCode\"", "{attempt}");
+    }
+    let fifth = call(cookie.clone(), "0000000").await;
+    assert_eq!(fifth.status(), StatusCode::OK);
+    assert_eq!(location(&fifth), "/expired");
+    assert!(fifth.headers().contains_key("serverfnredirect"));
+    let cookie = session_cookie(fifth.headers()).unwrap_or(cookie);
+    let page = portal.get("/expired", Some(&cookie)).await;
+    assert!(page.text().await.unwrap().contains("Too many attempts"));
+}

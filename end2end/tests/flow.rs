@@ -435,11 +435,7 @@ async fn an_upstream_question_is_shown_as_text() {
 async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
-    // Known bug, hydrated mode only: after the fifth wrong code the page
-    // stays on /code (the flow is burned server-side, and the next submit
-    // lands on the "too many attempts" page). Tracked in the closing note;
-    // this test covers the no-JS path until it is fixed.
-    for mode in [JsMode::NoJs] {
+    for mode in JsMode::BOTH {
         let page = browser.page(mode, PHONE).await;
         enter_login(&page, &portal, "bob").await;
         page.wait_for_path("/code").await;

@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
     }
     app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(security::see_other))
+        .layer(middleware::from_fn(security::fn_errors_are_unprocessable))
         .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
         .layer(session_layer)

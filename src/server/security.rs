@@ -129,6 +129,24 @@ pub async fn see_other(request: Request, next: Next) -> Response {
     response
 }
 
+/// A server function that returns an error answers 422, not the
+/// framework's 500. The error is the trader's (a wrong code, an expired
+/// reset), not the server's, and tower-sessions never saves a session on a
+/// 5xx: with 500 the hydrated client's wrong codes and answers were never
+/// counted, so its flow could not be burned (SECURITY.md #12). The client
+/// decodes the error body for any 4xx or 5xx alike.
+pub async fn fn_errors_are_unprocessable(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
 /// SECURITY.md #28, #29 for every response, errors included. HTML pages get
 /// their nonce CSP from the shell; anything without one gets a locked-down
 /// policy here.
