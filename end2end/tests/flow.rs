@@ -246,7 +246,7 @@ async fn send_a_new_code() {
 }
 
 #[tokio::test]
-async fn a_mismatched_confirmation_makes_no_upstream_call() {
+async fn the_portals_own_password_checks_make_no_upstream_call() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
@@ -263,6 +263,13 @@ async fn a_mismatched_confirmation_makes_no_upstream_call() {
         new_password(&page, "short", "short").await;
         page.wait_for_text("#password-error", "Use at least 12 characters")
             .await;
+        new_password(&page, "Password1234", "Password1234").await;
+        page.wait_for_text("#password-error", "commonly used passwords")
+            .await;
+        if mode == JsMode::Hydrated {
+            // Live: every rule but "not a commonly used password" ticks.
+            assert_eq!(page.count("#password-rules li.met").await, 4);
+        }
         assert_eq!(
             portal.calls("password").await,
             calls,
@@ -431,6 +438,32 @@ async fn an_upstream_question_is_shown_as_text() {
     }
 }
 
+/// Four wrong tries keep the trader on the step with the error; the fifth
+/// ends the reset and says why. Each try waits for its upstream call, since
+/// the error text of the previous one is already on the page.
+async fn five_wrong_tries_burn_the_flow(
+    page: &TestPage,
+    portal: &Portal,
+    (endpoint, path, error): (&str, &str, &str),
+    try_once: impl AsyncFn(),
+) {
+    for attempt in 1..=4 {
+        let before = portal.calls(endpoint).await;
+        try_once().await;
+        while portal.calls(endpoint).await == before {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        page.wait_for_text(error, "not").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(page.path(), path, "attempt {attempt}");
+    }
+    try_once().await;
+    page.wait_for_path("/expired").await;
+    page.wait_for_text("h1", "Too many attempts").await;
+    assert!(page.text(".lead").await.contains("wait 15 minutes"));
+    page.assert_no_page_errors();
+}
+
 #[tokio::test]
 async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
     let portal = Portal::start(ROOMY).await;
@@ -441,23 +474,25 @@ async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
         page.wait_for_path("/code").await;
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        for attempt in 1..=4 {
-            // Wait for each answer before the next try: the error text of
-            // the previous attempt is already on the page.
-            let before = portal.calls("code").await;
-            enter_code(&page, wrong).await;
-            while portal.calls("code").await == before {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            page.wait_for_text("#code-error", "not right").await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            assert_eq!(page.path(), "/code", "attempt {attempt}");
-        }
-        enter_code(&page, wrong).await;
-        page.wait_for_path("/expired").await;
-        page.wait_for_text("h1", "Too many attempts").await;
-        assert!(page.text(".lead").await.contains("wait 15 minutes"));
+        let step = ("code", "/code", "#code-error");
+        five_wrong_tries_burn_the_flow(&page, &portal, step, async || {
+            enter_code(&page, wrong).await
+        })
+        .await;
         page.screenshot("too-many-attempts").await;
-        page.assert_no_page_errors();
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_answers_end_the_reset_with_a_clear_reason() {
+    let portal = Portal::start(ROOMY).await;
+    let browser = Browser::launch().await;
+    for mode in JsMode::BOTH {
+        let page = browser.page(mode, PHONE).await;
+        enter_login(&page, &portal, "alice").await;
+        page.wait_for_path("/question").await;
+        let step = ("reset", "/question", "#answer-error");
+        five_wrong_tries_burn_the_flow(&page, &portal, step, async || answer(&page, "Smith").await)
+            .await;
     }
 }
