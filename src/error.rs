@@ -109,7 +109,8 @@ impl PortalError {
     }
 }
 
-fn minutes_text(minutes: &u32) -> String {
+/// "1 minute", "15 minutes".
+pub fn minutes_text(minutes: &u32) -> String {
     match minutes {
         1 => "1 minute".to_string(),
         n => format!("{n} minutes"),

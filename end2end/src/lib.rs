@@ -264,6 +264,13 @@ fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R, log: Arc
     });
 }
 
+/// The browser's own navigation buttons.
+#[derive(Clone, Copy, Debug)]
+enum History {
+    Reload,
+    Back,
+}
+
 /// How a test runs the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsMode {
@@ -467,6 +474,36 @@ impl TestPage {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.settle().await;
+    }
+
+    /// Reload, as the trader's refresh button does.
+    pub async fn reload(&self) {
+        self.history(History::Reload).await;
+    }
+
+    /// The browser's back button.
+    pub async fn back(&self) {
+        self.history(History::Back).await;
+    }
+
+    /// Wait for the current document to load first: a history action
+    /// issued while a navigation commits can hit Chromium's renderer swap
+    /// ("Not attached to an active page"), which is retried once.
+    async fn history(&self, action: History) {
+        for attempt in 0..2 {
+            let _ = self.page.wait_for_load_state(None).await;
+            let result = match action {
+                History::Reload => self.page.reload(None).await.map(|_| ()),
+                History::Back => self.page.go_back(None).await.map(|_| ()),
+            };
+            match result {
+                Ok(()) => return,
+                Err(e) if attempt == 0 && e.to_string().contains("Not attached") => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("[{:?}] {action:?}: {e}", self.mode),
+            }
+        }
     }
 
     pub async fn fill(&self, selector: &str, value: &str) {

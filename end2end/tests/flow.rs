@@ -26,6 +26,20 @@ async fn enter_login(page: &TestPage, portal: &Portal, login: &str) {
     page.click(LOGIN_BUTTON).await;
 }
 
+/// A phone-sized page that has entered `login` and landed on `path`.
+async fn begin(
+    browser: &Browser,
+    portal: &Portal,
+    mode: JsMode,
+    login: &str,
+    path: &str,
+) -> TestPage {
+    let page = browser.page(mode, PHONE).await;
+    enter_login(&page, portal, login).await;
+    page.wait_for_path(path).await;
+    page
+}
+
 async fn answer(page: &TestPage, text: &str) {
     page.fill("#answer", text).await;
     page.click(ANSWER_BUTTON).await;
@@ -184,9 +198,7 @@ async fn a_wrong_answer_then_the_right_one() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "alice").await;
-        page.wait_for_path("/question").await;
+        let page = begin(&browser, &portal, mode, "alice", "/question").await;
         answer(&page, "Smith").await;
         page.wait_for_text("#answer-error", "That answer is not correct")
             .await;
@@ -208,9 +220,7 @@ async fn a_wrong_code_then_the_right_one() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         enter_code(&page, wrong).await;
@@ -229,9 +239,7 @@ async fn send_a_new_code() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let first = portal.code_for("bob").await;
         let sent_before = portal.codes_sent("bob").await;
         page.click(RESEND_BUTTON).await;
@@ -250,9 +258,7 @@ async fn the_portals_own_password_checks_make_no_upstream_call() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         enter_code(&page, &portal.code_for("bob").await).await;
         page.wait_for_path("/password").await;
         let calls = portal.calls("password").await;
@@ -343,9 +349,7 @@ async fn an_idle_flow_expires_with_a_clear_page() {
     let portal = Portal::start(&settings).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         tokio::time::sleep(Duration::from_millis(2500)).await;
         enter_code(&page, &code).await;
@@ -366,33 +370,31 @@ async fn back_and_refresh_keep_the_trader_on_their_step() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "alice").await;
-        page.wait_for_path("/question").await;
-        page.page.reload(None).await.expect("reload");
+        let page = begin(&browser, &portal, mode, "alice", "/question").await;
+        page.reload().await;
         page.wait_for_path("/question").await;
         // Start is behind the trader now: it sends them back to their step.
-        page.page.go_back(None).await.expect("back");
+        page.back().await;
         page.wait_for_path("/question").await;
 
         answer(&page, "Peterson").await;
         page.wait_for_path("/code").await;
-        page.page.reload(None).await.expect("reload");
+        page.reload().await;
         page.wait_for_path("/code").await;
-        page.page.go_back(None).await.expect("back");
+        page.back().await;
         page.wait_for_path("/code").await;
 
         enter_code(&page, &portal.code_for("alice").await).await;
         page.wait_for_path("/password").await;
-        page.page.reload(None).await.expect("reload");
+        page.reload().await;
         page.wait_for_path("/password").await;
-        page.page.go_back(None).await.expect("back");
+        page.back().await;
         page.wait_for_path("/password").await;
 
         let password = fresh_password("back", mode);
         new_password(&page, &password, &password).await;
         page.wait_for_path("/done").await;
-        page.page.reload(None).await.expect("reload");
+        page.reload().await;
         page.wait_for_path("/done").await;
         // The flow is gone: its pages no longer open.
         page.open(&portal.url("/password")).await;
@@ -406,9 +408,7 @@ async fn start_over_throws_the_flow_away() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         page.click(START_OVER_BUTTON).await;
         page.wait_for_path("/").await;
         assert_eq!(page.input_value("#login").await, "");
@@ -426,9 +426,7 @@ async fn an_upstream_question_is_shown_as_text() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "mallory").await;
-        page.wait_for_path("/question").await;
+        let page = begin(&browser, &portal, mode, "mallory", "/question").await;
         assert_eq!(
             page.text("label[for=answer]").await,
             "<img src=x onerror=alert(1)>"
@@ -469,9 +467,7 @@ async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "bob").await;
-        page.wait_for_path("/code").await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         let step = ("code", "/code", "#code-error");
@@ -488,9 +484,7 @@ async fn five_wrong_answers_end_the_reset_with_a_clear_reason() {
     let portal = Portal::start(ROOMY).await;
     let browser = Browser::launch().await;
     for mode in JsMode::BOTH {
-        let page = browser.page(mode, PHONE).await;
-        enter_login(&page, &portal, "alice").await;
-        page.wait_for_path("/question").await;
+        let page = begin(&browser, &portal, mode, "alice", "/question").await;
         let step = ("reset", "/question", "#answer-error");
         five_wrong_tries_burn_the_flow(&page, &portal, step, async || answer(&page, "Smith").await)
             .await;

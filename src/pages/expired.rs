@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
-use crate::error::PortalError;
+use crate::error::{minutes_text, PortalError};
 use crate::server_fns::ended_reason;
 
 #[component]
@@ -16,10 +16,14 @@ pub fn ExpiredPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match reason.await {
-                        Ok(error @ PortalError::TooManyAttempts { .. }) => view! {
+                        Ok(PortalError::TooManyAttempts { minutes }) => view! {
                             <Title text="Too many attempts"/>
                             <h1>"Too many attempts"</h1>
-                            <p class="lead">{error.to_string()}</p>
+                            <p class="lead">
+                                "For your security, this reset was stopped after too many wrong tries. "
+                                "Nothing was changed. Please wait " {minutes_text(&minutes)}
+                                ", then start again."
+                            </p>
                         }
                         .into_any(),
                         _ => view! {
