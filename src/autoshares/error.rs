@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum AutoSharesError {
     /// `IsSucceed: false`. `messages` are upstream's human texts: log them
     /// at most, never show them.
@@ -53,6 +53,24 @@ impl fmt::Display for Unavailable {
     }
 }
 
+/// Like `Display`, `Debug` leaves upstream's message texts out (it counts
+/// them), so a stray `{:?}` in a log line can't carry them either.
+impl fmt::Debug for AutoSharesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AutoSharesError::Rejected { codes, messages } => f
+                .debug_struct("Rejected")
+                .field("codes", codes)
+                .field("messages", &format_args!("[{} redacted]", messages.len()))
+                .finish(),
+            AutoSharesError::AppKeyRejected => f.write_str("AppKeyRejected"),
+            AutoSharesError::Unavailable(reason) => {
+                f.debug_tuple("Unavailable").field(reason).finish()
+            }
+        }
+    }
+}
+
 impl AutoSharesError {
     /// Whether upstream rejected with this machine code.
     pub fn has_code(&self, code: &str) -> bool {
@@ -70,5 +88,29 @@ impl AutoSharesError {
             Unavailable::Other
         };
         AutoSharesError::Unavailable(reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neither_display_nor_debug_carries_upstream_text() {
+        let err = AutoSharesError::Rejected {
+            codes: vec!["ErrorInvalidCode".into()],
+            messages: vec!["Code 123456 for alice@example.com is invalid".into()],
+        };
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(text.contains("ErrorInvalidCode"), "{text}");
+            assert!(
+                !text.contains("123456") && !text.contains("alice"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            format!("{:?}", AutoSharesError::Unavailable(Unavailable::Timeout)),
+            "Unavailable(Timeout)"
+        );
     }
 }
