@@ -598,6 +598,12 @@ async fn a_rejected_app_key_is_a_calm_unavailable_and_no_dev_pages_outside_the_s
         portal.get("/dev/mailbox", None).await.status(),
         StatusCode::NOT_FOUND
     );
+    // The operator's readiness check fails and says why.
+    let ready = portal.get("/readyz", None).await;
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["upstream"], "app_key_rejected");
+    assert_eq!(body["ready"], false);
 }
 
 #[tokio::test]
@@ -756,4 +762,39 @@ async fn the_hydrated_client_burns_the_flow_after_five_wrong_codes() {
     let cookie = session_cookie(fifth.headers()).unwrap_or(cookie);
     let page = portal.get("/expired", Some(&cookie)).await;
     assert!(page.text().await.unwrap().contains("Too many attempts"));
+}
+
+#[tokio::test]
+async fn readiness_probes_upstream_at_most_every_30_seconds() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[]).await;
+    let before = portal.upstream_calls().await;
+    for _ in 0..3 {
+        let ready = portal.get("/readyz", None).await;
+        assert_eq!(ready.status(), StatusCode::OK);
+        let body: serde_json::Value = ready.json().await.unwrap();
+        assert_eq!(body, serde_json::json!({"ready": true, "upstream": "ok"}));
+    }
+    assert_eq!(
+        portal.upstream_calls().await,
+        before + 1,
+        "one probe, then cached"
+    );
+
+    // AutoShares down is every instance's problem: still in rotation, and said.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("http://{closed}/");
+    let cut_off = Portal::start(&[
+        ("AUTOSHARES_API_URL", url.as_str()),
+        ("AUTOSHARES_APP_KEY", "any-key"),
+        ("PORTAL_SIGN_IN_URL", "https://broker.example/login"),
+    ])
+    .await;
+    let ready = cut_off.get("/readyz", None).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["upstream"], "unavailable");
 }

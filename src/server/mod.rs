@@ -8,6 +8,7 @@ pub mod dev_pages;
 pub mod form_fields;
 pub mod identity;
 pub mod limits;
+pub mod readiness;
 pub mod security;
 pub mod session;
 pub mod state;
@@ -76,6 +77,7 @@ pub async fn build_state(
         client,
         sandbox,
         upstream_permits: Arc::new(tokio::sync::Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
+        readiness: Arc::default(),
     })
 }
 
@@ -102,6 +104,7 @@ pub fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness::readyz))
         // Also registers every server function under /api/, with the same context.
         .leptos_routes_with_context(
             &state,

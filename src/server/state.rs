@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 
 use super::config::Config;
 use super::limits::Limiter;
+use super::readiness::Readiness;
 use crate::autoshares::client::AutoSharesClient;
 use crate::sandbox::Sandbox;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub sandbox: Option<Sandbox>,
     pub limiter: Arc<Limiter>,
     pub upstream_permits: Arc<Semaphore>,
+    /// The last `/readyz` probe of AutoShares.
+    pub readiness: Arc<Readiness>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,0 +1,105 @@
+//! [ssr] `GET /readyz`: can this instance serve resets?
+//!
+//! `/healthz` only says the process answers. Readiness asks AutoShares: a
+//! secret-question lookup for a made-up login proves the app key is
+//! accepted (any envelope answer will do). A rejected key is this
+//! instance's misconfiguration, so readiness fails (503) and the operator
+//! sees why. An unreachable AutoShares fails every instance alike: taking
+//! them out of rotation would only swap the portal's calm "try again" page
+//! for a load balancer error, so that stays 200 and says "unavailable".
+//! The answer is cached for [`CACHE_FOR`], so probes can't flood upstream.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::state::AppState;
+use crate::autoshares::error::AutoSharesError;
+
+/// How long one upstream probe answers for.
+pub const CACHE_FOR: Duration = Duration::from_secs(30);
+/// The login the probe looks up: made up, so no trader is touched.
+const PROBE_LOGIN: &str = "portal-readiness-probe";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upstream {
+    Ok,
+    AppKeyRejected,
+    Unavailable,
+}
+
+impl Upstream {
+    fn as_str(self) -> &'static str {
+        match self {
+            Upstream::Ok => "ok",
+            Upstream::AppKeyRejected => "app_key_rejected",
+            Upstream::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// The last probe, shared by all requests.
+#[derive(Default)]
+pub struct Readiness {
+    last: Mutex<Option<(Instant, Upstream)>>,
+}
+
+impl Readiness {
+    fn cached(&self, now: Instant) -> Option<Upstream> {
+        let last = self.last.lock().ok()?;
+        last.filter(|(at, _)| now.duration_since(*at) < CACHE_FOR)
+            .map(|(_, upstream)| upstream)
+    }
+
+    fn remember(&self, now: Instant, upstream: Upstream) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((now, upstream));
+        }
+    }
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let now = Instant::now();
+    let upstream = match state.readiness.cached(now) {
+        Some(upstream) => upstream,
+        None => {
+            let upstream = probe(&state).await;
+            state.readiness.remember(now, upstream);
+            upstream
+        }
+    };
+    let status = if upstream == Upstream::AppKeyRejected {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::json!({
+        "ready": status == StatusCode::OK,
+        "upstream": upstream.as_str(),
+    });
+    (status, Json(body)).into_response()
+}
+
+async fn probe(state: &AppState) -> Upstream {
+    let Ok(_slot) = state.upstream_permits.acquire().await else {
+        return Upstream::Unavailable;
+    };
+    match state.client.secret_question(PROBE_LOGIN).await {
+        Ok(_) | Err(AutoSharesError::Rejected { .. }) => Upstream::Ok,
+        Err(AutoSharesError::AppKeyRejected) => {
+            tracing::error!(
+                event = "readiness_app_key_rejected",
+                "not ready: AutoShares rejects the portal's app key; fix AUTOSHARES_APP_KEY"
+            );
+            Upstream::AppKeyRejected
+        }
+        Err(AutoSharesError::Unavailable(reason)) => {
+            tracing::warn!(event = "readiness_upstream_unavailable", reason = %reason);
+            Upstream::Unavailable
+        }
+    }
+}
