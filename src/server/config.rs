@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
+use super::session_store::DEFAULT_MAX_SESSIONS;
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
@@ -58,6 +59,8 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` names the client (SECURITY.md #14).
     pub trusted_proxies: TrustedProxies,
     pub identifier_budget: IdentifierBudget,
+    /// Sessions held in memory at most (see `session_store`).
+    pub max_sessions: usize,
 }
 
 impl Config {
@@ -182,6 +185,7 @@ impl Config {
                 wrong_answers: parse_or(&get, "PORTAL_WRONG_ANSWERS_PER_15_MIN", 5)?,
                 code_emails: parse_or(&get, "PORTAL_CODE_EMAILS_PER_HOUR", 3)?,
             },
+            max_sessions: parse_or(&get, "PORTAL_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)?,
         })
     }
 }

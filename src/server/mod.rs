@@ -11,6 +11,7 @@ pub mod limits;
 pub mod readiness;
 pub mod security;
 pub mod session;
+pub mod session_store;
 pub mod state;
 pub mod steps;
 
@@ -23,7 +24,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::app::{shell, App};
 use crate::autoshares::client::AutoSharesClient;
@@ -31,6 +32,7 @@ use crate::autoshares::config::ApiConfig;
 use crate::sandbox::{Sandbox, SandboxConfig};
 use config::{Config, Upstream};
 use limits::Limiter;
+use session_store::FlowStore;
 use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
 
 /// Largest request body accepted (SECURITY.md #23).
@@ -66,6 +68,8 @@ pub async fn build_state(
     api.api_version = config.api_version.clone();
     api.timeout = config.upstream_timeout;
     let client = AutoSharesClient::new(api).map_err(|e| format!("upstream client: {e}"))?;
+    let sessions = FlowStore::new(config.max_sessions);
+    sessions.purge_in_background();
     Ok(AppState {
         leptos_options,
         limiter: Arc::new(Limiter::new(
@@ -77,6 +81,7 @@ pub async fn build_state(
         client,
         sandbox,
         upstream_permits: Arc::new(tokio::sync::Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
+        sessions,
         readiness: Arc::default(),
     })
 }
@@ -86,7 +91,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let config = &state.config;
 
-    let session_layer = SessionManagerLayer::new(MemoryStore::default())
+    let session_layer = SessionManagerLayer::new(state.sessions.clone())
         .with_name(if config.is_https() {
             "__Host-reset"
         } else {

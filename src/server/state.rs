@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use super::config::Config;
 use super::limits::Limiter;
 use super::readiness::Readiness;
+use super::session_store::FlowStore;
 use crate::autoshares::client::AutoSharesClient;
 use crate::sandbox::Sandbox;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub sandbox: Option<Sandbox>,
     pub limiter: Arc<Limiter>,
     pub upstream_permits: Arc<Semaphore>,
+    /// Every session (the flows in progress), in memory.
+    pub sessions: FlowStore,
     /// The last `/readyz` probe of AutoShares.
     pub readiness: Arc<Readiness>,
 }
