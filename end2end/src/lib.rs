@@ -563,14 +563,29 @@ impl TestPage {
     }
 
     /// Save a PNG under `target/screenshots/`, named by page, size and mode.
+    /// Save the page as the trader sees it, at both the phone and the
+    /// desktop size (the page's own size last, so the test goes on as it was).
     pub async fn screenshot(&self, name: &str) {
         let dir = repo_root().join("target/screenshots");
         let _ = std::fs::create_dir_all(&dir);
-        let (w, h) = self.viewport;
-        let file = dir.join(format!("{name}-{w}x{h}-{}.png", self.mode.label()));
-        self.page
-            .screenshot_to_file(&file, None)
-            .await
-            .unwrap_or_else(|e| panic!("screenshot {}: {e}", file.display()));
+        let other = if self.viewport == PHONE {
+            DESKTOP
+        } else {
+            PHONE
+        };
+        for (w, h) in [other, self.viewport] {
+            self.page
+                .set_viewport_size(Viewport {
+                    width: w,
+                    height: h,
+                })
+                .await
+                .unwrap_or_else(|e| panic!("viewport {w}x{h}: {e}"));
+            let file = dir.join(format!("{name}-{w}x{h}-{}.png", self.mode.label()));
+            self.page
+                .screenshot_to_file(&file, None)
+                .await
+                .unwrap_or_else(|e| panic!("screenshot {}: {e}", file.display()));
+        }
     }
 }
