@@ -462,6 +462,7 @@ async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
             page.contains("<label for=\"answer\""),
             "{login} sees a question"
         );
+        let calls_before = portal.upstream_calls().await;
         let wrong = portal
             .post_form(
                 "/api/answer",
@@ -470,9 +471,13 @@ async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
                 &[("answer", "Wrong")],
             )
             .await;
-        outcomes.push((wrong.status(), location(&wrong)));
+        let calls = portal.upstream_calls().await - calls_before;
+        outcomes.push((wrong.status(), location(&wrong), calls));
     }
+    // Same status, same page and error, and the same upstream work (so the
+    // same timing, within upstream's noise).
     assert_eq!(outcomes[0], outcomes[1]);
+    assert_eq!(outcomes[0].2, 1);
     // The decoy question is stable for the same login.
     assert_eq!(
         decoy_question(&portal, "nobody-at-all").await,

@@ -238,18 +238,25 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
     let ident = ctx.ident(flow.login());
     ctx.within_limit(Counted::WrongAnswer, &ident)?;
     let answer = SecretAnswer::new(answer);
-    let outcome = if flow.is_decoy() {
-        Err(AutoSharesError::Rejected {
-            codes: vec![INCORRECT_ANSWER.to_string()],
-            messages: Vec::new(),
-        })
-    } else {
-        ctx.within_limit(Counted::CodeEmail, &ident)?;
+    ctx.within_limit(Counted::CodeEmail, &ident)?;
+    let outcome = {
         let _slot = ctx.upstream_slot().await?;
         ctx.state
             .client
             .request_reset(flow.login(), Some(&answer))
             .await
+    };
+    // A decoy (unknown login) makes the very same call, so neither the
+    // timing nor the answer tells it from a known login answered wrongly
+    // (SECURITY.md #17); upstream's "no such user" reads as a wrong answer.
+    let outcome = match outcome {
+        Err(AutoSharesError::Rejected { .. }) if flow.is_decoy() => {
+            Err(AutoSharesError::Rejected {
+                codes: vec![INCORRECT_ANSWER.to_string()],
+                messages: Vec::new(),
+            })
+        }
+        other => other,
     };
     match outcome {
         Ok(()) => {
