@@ -803,3 +803,49 @@ async fn readiness_probes_upstream_at_most_every_30_seconds() {
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["upstream"], "unavailable");
 }
+
+/// Without decoy questions, an unknown login reaches the code page like a
+/// known one. Its steps make no upstream call, but they take as long as the
+/// calls a known login makes (here slowed to 300 ms), so timing can't tell
+/// the two apart.
+#[tokio::test]
+async fn without_decoys_an_unknown_login_is_as_slow_as_a_known_one() {
+    let _serial = serial().await;
+    let portal = Portal::start(&[("PORTAL_DECOY_QUESTIONS", "false")]).await;
+    let slow = serde_json::json!({"latency_ms": 300});
+    for endpoint in ["reset", "code"] {
+        let status = portal
+            .http
+            .post(format!("{}/__sandbox/faults", portal.sandbox))
+            .json(&serde_json::json!({"endpoint": endpoint, "fault": slow}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    let ms = |t: std::time::Instant| t.elapsed().as_millis();
+    let mut timings = Vec::new();
+    // bob (known, no question) first: his calls teach the portal how long
+    // upstream takes.
+    for login in ["bob", "nobody-at-all"] {
+        let t = std::time::Instant::now();
+        let step1 = portal
+            .post_form("/api/login", None, "/", &[("login", login)])
+            .await;
+        let login_ms = ms(t);
+        assert_eq!(location(&step1), "/code", "{login}");
+        let cookie = session_cookie(step1.headers()).unwrap();
+        let t = std::time::Instant::now();
+        let wrong = portal
+            .post_form("/api/code", Some(&cookie), "/code", &[("code", "0000000")])
+            .await;
+        let code_ms = ms(t);
+        assert!(location(&wrong).contains("__err="), "{login}");
+        timings.push((login, login_ms, code_ms));
+    }
+    for (login, login_ms, code_ms) in timings {
+        assert!(login_ms >= 290, "{login}: step 1 took {login_ms} ms");
+        assert!(code_ms >= 290, "{login}: a wrong code took {code_ms} ms");
+    }
+}

@@ -15,6 +15,7 @@ use super::config::ApiConfig;
 use super::dto::{self, CodeRequest, Envelope, ResetRequest, SetPasswordRequest, TokenAnswer};
 use super::endpoints;
 use super::error::{AutoSharesError, Unavailable};
+use super::latency::Latency;
 use super::secret::{NewPassword, ResetCode, ResetToken, SecretAnswer};
 
 const APP_KEY_HEADER: &str = "Et-App-Key";
@@ -34,6 +35,7 @@ pub enum SignIn {
 pub struct AutoSharesClient {
     http: reqwest::Client,
     config: ApiConfig,
+    latency: Latency,
 }
 
 impl AutoSharesClient {
@@ -46,7 +48,17 @@ impl AutoSharesClient {
             .user_agent(concat!("autoshares-portal/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|_| AutoSharesError::Unavailable(Unavailable::Other))?;
-        Ok(Self { http, config })
+        Ok(Self {
+            http,
+            config,
+            latency: Latency::default(),
+        })
+    }
+
+    /// How long `endpoint` usually takes to answer (a moving average of the
+    /// calls that got an answer; zero before the first).
+    pub fn typical_latency(&self, endpoint: &'static str) -> std::time::Duration {
+        self.latency.typical(endpoint)
     }
 
     /// Where the upstream lives (the embedded sandbox's real address, when
@@ -182,6 +194,7 @@ impl AutoSharesClient {
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match &outcome {
             Ok((status, _)) => {
+                self.latency.record(endpoint, started.elapsed());
                 tracing::info!(event = "upstream_call", endpoint, status, elapsed_ms)
             }
             Err(err) => {

@@ -9,4 +9,5 @@ pub mod config;
 pub mod dto;
 pub mod endpoints;
 pub mod error;
+pub mod latency;
 pub mod secret;

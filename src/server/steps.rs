@@ -194,6 +194,8 @@ pub async fn submit_login(login: String) -> Result<(), PortalError> {
                     let question = decoy_question(&config.hmac_key.0, &login);
                     Flow::asked(login.clone(), question, true, ctx.now)
                 } else {
+                    // A known login without a question has a code sent now.
+                    as_long_as(&ctx, "reset").await;
                     Flow::code_sent_without_question(login.clone(), true, ctx.now)
                 }
             }
@@ -301,7 +303,10 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
     }
     let ident = ctx.ident(flow.login());
     let well_formed = code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
-    let outcome = if flow.is_decoy() || !well_formed {
+    let outcome = if !well_formed {
+        Err(None)
+    } else if flow.is_decoy() {
+        as_long_as(&ctx, "code").await;
         Err(None)
     } else {
         let _slot = ctx.upstream_slot().await?;
@@ -348,7 +353,9 @@ pub async fn resend_code() -> Result<(), PortalError> {
         .resend_request(&limits)
         .map(|(login, answer)| (login.to_string(), answer.cloned()))
         .map_err(refused)?;
-    if !flow.is_decoy() {
+    if flow.is_decoy() {
+        as_long_as(&ctx, "reset").await;
+    } else {
         let _slot = ctx.upstream_slot().await?;
         if let Err(err) = send_code(&ctx, &login, &ident, answer.as_ref()).await {
             ctx.session.keep(&flow.touched(ctx.now)).await?;
@@ -420,6 +427,13 @@ pub async fn start_over() -> Result<(), PortalError> {
     ctx.session.end().await;
     redirect(Step::Start.path());
     Ok(())
+}
+
+/// A decoy flow (unknown login) skips an upstream call a known login would
+/// make; it waits as long as that call usually takes instead, so timing
+/// doesn't tell them apart (SECURITY.md #17).
+async fn as_long_as(ctx: &StepContext, endpoint: &'static str) {
+    tokio::time::sleep(ctx.state.client.typical_latency(endpoint)).await;
 }
 
 /// Too many wrong answers or codes: the flow is destroyed and the trader

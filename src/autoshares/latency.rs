@@ -1,0 +1,57 @@
+//! [ssr] How long each AutoShares endpoint usually takes to answer.
+//!
+//! Steps that skip the upstream call for an unknown login (a decoy flow)
+//! wait this long instead, so the time to answer doesn't tell an unknown
+//! login from a known one (SECURITY.md #17).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Weight of the newest sample in the moving average.
+const WEIGHT: f64 = 0.2;
+
+#[derive(Clone, Debug, Default)]
+pub struct Latency(Arc<Mutex<HashMap<&'static str, f64>>>);
+
+impl Latency {
+    /// One answered call to `endpoint`.
+    pub fn record(&self, endpoint: &'static str, took: Duration) {
+        if let Ok(mut averages) = self.0.lock() {
+            let sample = took.as_secs_f64();
+            averages
+                .entry(endpoint)
+                .and_modify(|avg| *avg += WEIGHT * (sample - *avg))
+                .or_insert(sample);
+        }
+    }
+
+    /// The moving average for `endpoint`; zero before its first call.
+    pub fn typical(&self, endpoint: &'static str) -> Duration {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|averages| averages.get(endpoint).copied())
+            .map(Duration::from_secs_f64)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_average_follows_the_samples_per_endpoint() {
+        let latency = Latency::default();
+        assert_eq!(latency.typical("code"), Duration::ZERO);
+        latency.record("code", Duration::from_millis(100));
+        assert_eq!(latency.typical("code"), Duration::from_millis(100));
+        for _ in 0..50 {
+            latency.record("code", Duration::from_millis(300));
+        }
+        let typical = latency.typical("code").as_millis();
+        assert!((295..=300).contains(&typical), "{typical}");
+        assert_eq!(latency.typical("reset"), Duration::ZERO);
+    }
+}
