@@ -72,7 +72,13 @@ impl PasswordPolicy {
     /// empty, so the checklist doesn't tick before the trader types.
     /// `personal` holds the words the password may not be: the login and
     /// the broker's name.
-    pub fn holds(self, rule: Rule, password: &str, confirmation: &str, personal: &[&str]) -> bool {
+    pub fn holds(
+        self,
+        rule: Rule,
+        password: &str,
+        confirmation: &str,
+        personal: &[impl AsRef<str>],
+    ) -> bool {
         let chars = password.chars().count();
         match rule {
             Rule::MinLength => chars >= self.min_chars as usize,
@@ -89,7 +95,7 @@ impl PasswordPolicy {
         self,
         password: &str,
         confirmation: &str,
-        personal: &[&str],
+        personal: &[impl AsRef<str>],
     ) -> Result<(), PortalError> {
         for rule in Rule::ALL {
             if !self.holds(rule, password, confirmation, personal) {
@@ -112,7 +118,7 @@ impl PasswordPolicy {
 
 /// The password is one of the personal words (the login, the local part of
 /// an email login, the broker's name), ignoring case and spaces.
-fn is_personal(password: &str, personal: &[&str]) -> bool {
+fn is_personal(password: &str, personal: &[impl AsRef<str>]) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_whitespace())
@@ -120,10 +126,13 @@ fn is_personal(password: &str, personal: &[&str]) -> bool {
             .collect()
     };
     let password = squash(password);
-    personal.iter().map(|word| squash(word)).any(|word| {
-        let local = word.split('@').next().unwrap_or_default();
-        !word.is_empty() && (password == word || password == local)
-    })
+    personal
+        .iter()
+        .map(|word| squash(word.as_ref()))
+        .any(|word| {
+            let local = word.split('@').next().unwrap_or_default();
+            !word.is_empty() && (password == word || password == local)
+        })
 }
 
 #[cfg(test)]

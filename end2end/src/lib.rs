@@ -33,7 +33,7 @@ pub fn portal_bin() -> PathBuf {
         .unwrap_or_else(|_| repo_root().join("target/release/autoshares-portal"))
 }
 
-/// The address after `key=` on the log line that carries `event="<event>"`.
+/// The `addr=` value on the log line that carries `event="<event>"`.
 fn logged_addr(log: &str, event: &str) -> Option<String> {
     let marker = format!("event=\"{event}\"");
     log.lines()
@@ -562,8 +562,8 @@ impl TestPage {
             .unwrap_or_default()
     }
 
-    /// Save a PNG under `target/screenshots/`, named by page, size and mode.
-    /// Save the page as the trader sees it, at both the phone and the
+    /// Save PNGs under `target/screenshots/`, named by page, size and mode:
+    /// the page as the trader sees it, at both the phone and the
     /// desktop size (the page's own size last, so the test goes on as it was).
     pub async fn screenshot(&self, name: &str) {
         let dir = repo_root().join("target/screenshots");

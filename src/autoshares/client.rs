@@ -191,10 +191,11 @@ impl AutoSharesClient {
     ) -> Result<(u16, Vec<u8>), AutoSharesError> {
         let started = Instant::now();
         let outcome = self.read_capped(request).await;
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let elapsed = started.elapsed();
+        let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         match &outcome {
             Ok((status, _)) => {
-                self.latency.record(endpoint, started.elapsed());
+                self.latency.record(endpoint, elapsed);
                 tracing::info!(event = "upstream_call", endpoint, status, elapsed_ms)
             }
             Err(err) => {

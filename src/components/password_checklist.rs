@@ -20,8 +20,7 @@ pub fn PasswordChecklist(
         .map(|rule| {
             let met = move || {
                 personal.with_value(|personal| {
-                    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
-                    policy.holds(rule, &password.get(), &confirmation.get(), &personal)
+                    policy.holds(rule, &password.get(), &confirmation.get(), personal)
                 })
             };
             view! {

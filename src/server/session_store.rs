@@ -54,27 +54,17 @@ impl FlowStore {
         });
     }
 
-    pub async fn len(&self) -> usize {
-        self.records.lock().await.len()
-    }
-
-    pub async fn is_empty(&self) -> bool {
-        self.len().await == 0
-    }
-
-    async fn insert(&self, record: &Record) {
-        let mut records = self.records.lock().await;
-        if !records.contains_key(&record.id) && records.len() >= self.capacity {
-            let now = OffsetDateTime::now_utc();
-            if purge(&mut records, now) == 0 {
-                let soonest = records
-                    .iter()
-                    .min_by_key(|(_, r)| r.expiry_date)
-                    .map(|(id, _)| *id);
-                if let Some(id) = soonest {
-                    records.remove(&id);
-                    tracing::warn!(event = "session_evicted", capacity = self.capacity);
-                }
+    /// Insert or replace `record`, making room first when the store is full.
+    fn insert(&self, records: &mut HashMap<Id, Record>, record: &Record) {
+        let full = !records.contains_key(&record.id) && records.len() >= self.capacity;
+        if full && purge(records, OffsetDateTime::now_utc()) == 0 {
+            let soonest = records
+                .iter()
+                .min_by_key(|(_, r)| r.expiry_date)
+                .map(|(id, _)| *id);
+            if let Some(id) = soonest {
+                records.remove(&id);
+                tracing::warn!(event = "session_evicted", capacity = self.capacity);
             }
         }
         records.insert(record.id, record.clone());
@@ -91,18 +81,16 @@ fn purge(records: &mut HashMap<Id, Record>, now: OffsetDateTime) -> usize {
 #[async_trait]
 impl SessionStore for FlowStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        {
-            let records = self.records.lock().await;
-            while records.contains_key(&record.id) {
-                record.id = Id::default();
-            }
+        let mut records = self.records.lock().await;
+        while records.contains_key(&record.id) {
+            record.id = Id::default();
         }
-        self.insert(record).await;
+        self.insert(&mut records, record);
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.insert(record).await;
+        self.insert(&mut *self.records.lock().await, record);
         Ok(())
     }
 
@@ -127,6 +115,10 @@ impl SessionStore for FlowStore {
 mod tests {
     use super::*;
 
+    async fn held(store: &FlowStore) -> usize {
+        store.records.lock().await.len()
+    }
+
     fn record(expires_in_secs: i64) -> Record {
         Record {
             id: Id::default(),
@@ -146,7 +138,7 @@ mod tests {
         assert!(store.load(&dead.id).await.unwrap().is_none());
         let removed = purge(&mut *store.records.lock().await, OffsetDateTime::now_utc());
         assert_eq!(removed, 1);
-        assert_eq!(store.len().await, 1);
+        assert_eq!(held(&store).await, 1);
     }
 
     #[tokio::test]
@@ -161,18 +153,17 @@ mod tests {
         // Full: the expired one goes.
         let mut fourth = record(900);
         store.create(&mut fourth).await.unwrap();
-        assert_eq!(store.len().await, 3);
+        assert_eq!(held(&store).await, 3);
         assert!(store.load(&soon.id).await.unwrap().is_some());
         // Full of live ones: the soonest to expire goes.
         let mut fifth = record(900);
         store.create(&mut fifth).await.unwrap();
-        assert_eq!(store.len().await, 3);
+        assert_eq!(held(&store).await, 3);
         assert!(store.load(&soon.id).await.unwrap().is_none());
         assert!(store.load(&later.id).await.unwrap().is_some());
         assert!(store.load(&fifth.id).await.unwrap().is_some());
         // Saving a record already held never evicts.
         store.save(&later).await.unwrap();
-        assert_eq!(store.len().await, 3);
-        assert!(!store.is_empty().await);
+        assert_eq!(held(&store).await, 3);
     }
 }

@@ -251,14 +251,9 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
     // A decoy (unknown login) makes the very same call, so neither the
     // timing nor the answer tells it from a known login answered wrongly
     // (SECURITY.md #17); upstream's "no such user" reads as a wrong answer.
-    let outcome = match outcome {
-        Err(AutoSharesError::Rejected { .. }) if flow.is_decoy() => {
-            Err(AutoSharesError::Rejected {
-                codes: vec![INCORRECT_ANSWER.to_string()],
-                messages: Vec::new(),
-            })
-        }
-        other => other,
+    let wrong_answer = |err: &AutoSharesError| {
+        err.has_code(INCORRECT_ANSWER)
+            || (flow.is_decoy() && matches!(err, AutoSharesError::Rejected { .. }))
     };
     match outcome {
         Ok(()) => {
@@ -269,7 +264,7 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
             redirect(Step::Code.path());
             Ok(())
         }
-        Err(err) if err.has_code(INCORRECT_ANSWER) => {
+        Err(err) if wrong_answer(&err) => {
             ctx.count(Counted::WrongAnswer, &ident);
             tracing::info!(event = "answer_rejected", ident = %ident);
             let limits = ctx.state.config.flow_limits;
@@ -379,7 +374,7 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
     config.policy.check(
         &password,
         &confirmation,
-        &[flow.login(), &config.broker_name],
+        &[flow.login(), config.broker_name.as_str()],
     )?;
     let ident = ctx.ident(flow.login());
     let token = flow.token().map_err(refused)?;
