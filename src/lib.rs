@@ -18,6 +18,8 @@ pub mod autoshares;
 pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// Browser entry point: attach to the server-rendered HTML.
 #[cfg(feature = "hydrate")]

@@ -22,6 +22,17 @@ async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
     LOCK.lock().await
 }
 
+/// A new SQLite file path under the temp directory, unique in this run.
+fn fresh_db_path() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir()
+        .join(format!("portal-http-{}-{n}", std::process::id()))
+        .join("portal.db")
+        .display()
+        .to_string()
+}
+
 struct Portal {
     base: String,
     sandbox: String,
@@ -36,6 +47,8 @@ impl Portal {
             ("AUTOSHARES_API_URL".into(), "sandbox".into()),
             // Port 0: the sandbox takes a free port and the client knows it.
             ("SANDBOX_PORT".into(), "0".into()),
+            // The default engine, in a file of this test's own.
+            ("PORTAL_STORE".into(), format!("sqlite:{}", fresh_db_path())),
         ]);
         for (k, v) in vars {
             env.insert(k.to_string(), v.to_string());

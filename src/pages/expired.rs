@@ -21,8 +21,12 @@ pub fn ExpiredPage() -> impl IntoView {
                             <h1>"Too many attempts"</h1>
                             <p class="lead">
                                 "For your security, this reset was stopped after too many wrong tries. "
-                                "Nothing was changed. Please wait " {minutes_text(&minutes)}
-                                ", then start again."
+                                "Nothing was changed. "
+                                {if minutes == 0 {
+                                    "Please check your details, then start again.".to_string()
+                                } else {
+                                    format!("Please wait {}, then start again.", minutes_text(&minutes))
+                                }}
                             </p>
                         }
                         .into_any(),

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
-use super::session_store::DEFAULT_MAX_SESSIONS;
+use crate::store::memory::DEFAULT_MAX_SESSIONS;
+use crate::store::{StoreUrl, DEFAULT_STORE};
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
@@ -51,15 +52,20 @@ pub struct Config {
     pub flow_limits: FlowLimits,
     /// Show a stable made-up question for unknown logins (SECURITY.md #16).
     pub decoy_questions: bool,
-    /// Key for hashing identifiers in logs and choosing decoy questions.
-    pub hmac_key: HmacKey,
+    /// Key for hashing identifiers in logs and limits and choosing decoy
+    /// questions. Unset: the SQLite store keeps a generated one in its file
+    /// (so a restart hashes alike), the memory store makes one per process.
+    /// Required with Redis, where every instance must hash alike.
+    pub hmac_key: Option<HmacKey>,
+    /// Where sessions and counters live (`PORTAL_STORE`).
+    pub store: StoreUrl,
     /// Client requests per minute per IP, and the burst above it.
     pub ip_rate_per_minute: u32,
     pub ip_burst: u32,
     /// Proxies whose `X-Forwarded-For` names the client (SECURITY.md #14).
     pub trusted_proxies: TrustedProxies,
     pub identifier_budget: IdentifierBudget,
-    /// Sessions held in memory at most (see `session_store`).
+    /// Sessions held at most by the memory store (see `store::memory`).
     pub max_sessions: usize,
 }
 
@@ -149,15 +155,16 @@ impl Config {
         };
 
         let hmac_key = match get("PORTAL_HMAC_KEY") {
-            Some(key) if key.len() >= 16 => key.into_bytes(),
+            Some(key) if key.len() >= 16 => Some(HmacKey(key.into_bytes())),
             Some(_) => return Err("PORTAL_HMAC_KEY must be at least 16 characters".into()),
-            None => {
-                use rand::RngCore;
-                let mut key = vec![0u8; 32];
-                rand::rng().fill_bytes(&mut key);
-                key
-            }
+            None => None,
         };
+        let store: StoreUrl = get("PORTAL_STORE")
+            .unwrap_or_else(|| DEFAULT_STORE.to_string())
+            .parse()?;
+        if store.is_shared() && hmac_key.is_none() {
+            return Err("PORTAL_HMAC_KEY is required with a Redis store: set the same secret (16+ characters) on every instance, so they hash identifiers and pick decoy questions alike".into());
+        }
 
         Ok(Self {
             upstream,
@@ -174,7 +181,8 @@ impl Config {
             policy,
             flow_limits,
             decoy_questions: parse_or(&get, "PORTAL_DECOY_QUESTIONS", true)?,
-            hmac_key: HmacKey(hmac_key),
+            hmac_key,
+            store,
             ip_rate_per_minute: parse_or(&get, "PORTAL_IP_RATE_PER_MINUTE", 30)?,
             ip_burst: parse_or(&get, "PORTAL_IP_BURST", 10)?,
             trusted_proxies: match get("PORTAL_TRUSTED_PROXIES") {
@@ -287,6 +295,28 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.contains("password"));
+    }
+
+    #[test]
+    fn the_store_defaults_to_sqlite_and_redis_needs_a_shared_key() {
+        let c = config(&[("AUTOSHARES_API_URL", "sandbox")]).unwrap();
+        assert_eq!(c.store, StoreUrl::Sqlite("data/portal.db".into()));
+        let err = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_STORE", "redis://127.0.0.1:6379"),
+        ])
+        .unwrap_err();
+        assert!(err.starts_with("PORTAL_HMAC_KEY is required"), "{err}");
+        let c = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_STORE", "redis://127.0.0.1:6379"),
+            ("PORTAL_HMAC_KEY", "0123456789abcdef"),
+        ])
+        .unwrap();
+        assert!(c.store.is_shared());
+        let err = config(&[("AUTOSHARES_API_URL", "sandbox"), ("PORTAL_STORE", "mysql://x")])
+            .unwrap_err();
+        assert!(err.starts_with("PORTAL_STORE"), "{err}");
     }
 
     #[test]

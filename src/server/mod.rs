@@ -11,7 +11,6 @@ pub mod limits;
 pub mod readiness;
 pub mod security;
 pub mod session;
-pub mod session_store;
 pub mod state;
 pub mod steps;
 
@@ -30,9 +29,9 @@ use crate::app::{shell, App};
 use crate::autoshares::client::AutoSharesClient;
 use crate::autoshares::config::ApiConfig;
 use crate::sandbox::{Sandbox, SandboxConfig};
-use config::{Config, Upstream};
+use config::{Config, HmacKey, Upstream};
 use limits::Limiter;
-use session_store::FlowStore;
+use crate::store::{BucketRate, Store};
 use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
 
 /// Largest request body accepted (SECURITY.md #23).
@@ -68,20 +67,25 @@ pub async fn build_state(
     api.api_version = config.api_version.clone();
     api.timeout = config.upstream_timeout;
     let client = AutoSharesClient::new(api).map_err(|e| format!("upstream client: {e}"))?;
-    let sessions = FlowStore::new(config.max_sessions);
-    sessions.purge_in_background();
+    let bucket = BucketRate {
+        per_minute: config.ip_rate_per_minute,
+        burst: config.ip_burst,
+    };
+    let store = Store::open(&config.store, bucket, config.max_sessions).await?;
+    let hmac_key = match &config.hmac_key {
+        Some(key) => key.clone(),
+        None => HmacKey(store.kept_secret("hmac-key").await?),
+    };
+    tracing::info!(event = "store_opened", store = %config.store);
     Ok(AppState {
         leptos_options,
-        limiter: Arc::new(Limiter::new(
-            config.ip_rate_per_minute,
-            config.ip_burst,
-            config.identifier_budget,
-        )),
+        limiter: Arc::new(Limiter::new(store.counters.clone(), config.identifier_budget)),
+        hmac_key,
         config: Arc::new(config),
         client,
         sandbox,
         upstream_permits: Arc::new(tokio::sync::Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
-        sessions,
+        store,
         readiness: Arc::default(),
     })
 }
@@ -91,7 +95,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let config = &state.config;
 
-    let session_layer = SessionManagerLayer::new(state.sessions.clone())
+    let session_layer = SessionManagerLayer::new(state.store.sessions.clone())
         .with_name(if config.is_https() {
             "__Host-reset"
         } else {

@@ -2,14 +2,13 @@
 //! security headers, and 303 for form-post redirects.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::limits::minutes;
+use super::limits::{minutes, Limited};
 use super::state::AppState;
 use crate::error::PortalError;
 
@@ -58,14 +57,16 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     };
     let ip = state.config.trusted_proxies.client(peer, request.headers());
-    match state.limiter.take_ip(ip, Instant::now()) {
+    match state.limiter.take_ip(ip).await {
         Ok(()) => next.run(request).await,
-        Err(wait) => {
+        // The store can't count: nothing gets through (fail closed).
+        Err(Limited::StoreDown(_)) => too_many_requests(request.headers(), &PortalError::Unavailable, StatusCode::SERVICE_UNAVAILABLE),
+        Err(Limited::Wait(wait)) => {
             tracing::warn!(event = "rate_limited", what = "ip");
             let error = PortalError::RateLimited {
                 minutes: minutes(wait),
             };
-            too_many_requests(request.headers(), &error)
+            too_many_requests(request.headers(), &error, StatusCode::TOO_MANY_REQUESTS)
         }
     }
 }
@@ -81,7 +82,7 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
 
 /// A plain form post gets a small page; the hydrated client gets the JSON
 /// error its server-function call decodes.
-fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
+fn too_many_requests(headers: &HeaderMap, error: &PortalError, status: StatusCode) -> Response {
     let mut response = if wants_html(headers) {
         let body = format!(
             "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
@@ -92,7 +93,7 @@ fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
         let body = serde_json::to_string(error).unwrap_or_default();
         ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
-    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    *response.status_mut() = status;
     response
 }
 

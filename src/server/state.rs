@@ -6,12 +6,12 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use tokio::sync::Semaphore;
 
-use super::config::Config;
+use super::config::{Config, HmacKey};
 use super::limits::Limiter;
 use super::readiness::Readiness;
-use super::session_store::FlowStore;
 use crate::autoshares::client::AutoSharesClient;
 use crate::sandbox::Sandbox;
+use crate::store::Store;
 
 /// Upstream calls allowed in flight at once (SECURITY.md #15).
 pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
@@ -25,8 +25,10 @@ pub struct AppState {
     pub sandbox: Option<Sandbox>,
     pub limiter: Arc<Limiter>,
     pub upstream_permits: Arc<Semaphore>,
-    /// Every session (the flows in progress), in memory.
-    pub sessions: FlowStore,
+    /// Sessions and counters (`PORTAL_STORE`).
+    pub store: Store,
+    /// The key identifiers are hashed with: configured, or kept by the store.
+    pub hmac_key: HmacKey,
     /// The last `/readyz` probe of AutoShares.
     pub readiness: Arc<Readiness>,
 }

@@ -6,14 +6,14 @@
 //! the right one. Successes end with a redirect to the next page, which
 //! renders from the session: that is what makes no-JS form posts work.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use leptos::prelude::use_context;
 use tokio::sync::SemaphorePermit;
 
 use super::boundary;
 use super::identity::{clean_login, decoy_question, ident_hash};
-use super::limits::{minutes, Counted};
+use super::limits::{minutes, until, Counted, Limited};
 use super::session::FlowSession;
 use super::state::AppState;
 use crate::autoshares::error::{AutoSharesError, Unavailable};
@@ -22,6 +22,8 @@ use crate::error::PortalError;
 use crate::flow::machine::{Flow, Refusal};
 use crate::flow::{PageView, Step, EXPIRED_PATH};
 use crate::site::SiteSettings;
+use crate::store::counters::now_millis;
+use crate::store::Lockout;
 
 /// The upstream code for a wrong secret answer.
 const INCORRECT_ANSWER: &str = "ErrorIncorrectAnswer";
@@ -52,7 +54,7 @@ impl StepContext {
     }
 
     fn ident(&self, login: &str) -> String {
-        ident_hash(&self.state.config.hmac_key.0, login)
+        ident_hash(&self.state.hmac_key.0, login)
     }
 
     /// The flow, if it may serve `step` now. Otherwise the trader has been
@@ -87,25 +89,46 @@ impl StepContext {
     }
 
     /// Whether one more `what` fits this identifier's window.
-    fn within_limit(&self, what: Counted, ident: &str) -> Result<(), PortalError> {
-        self.state
-            .limiter
-            .check(what, ident, Instant::now())
-            .map_err(|wait| {
+    /// Fails closed: when the store can't count, the step stops here.
+    async fn within_limit(&self, what: Counted, ident: &str) -> Result<(), PortalError> {
+        match self.state.limiter.check(what, ident, now_millis()).await {
+            Ok(()) => Ok(()),
+            Err(Limited::StoreDown(_)) => Err(PortalError::Unavailable),
+            Err(Limited::Wait(wait)) => {
                 tracing::warn!(event = "rate_limited", what = ?what, ident);
-                match what {
+                Err(match what {
                     Counted::WrongAnswer => PortalError::TooManyAttempts {
                         minutes: minutes(wait),
                     },
                     Counted::CodeEmail => PortalError::TooManyCodes {
-                        max: self.state.config.identifier_budget.code_emails,
+                        max: self.state.limiter.budget().code_emails,
                     },
-                }
-            })
+                })
+            }
+        }
     }
 
-    fn count(&self, what: Counted, ident: &str) {
-        self.state.limiter.record(what, ident, Instant::now());
+    /// Count one event; a lockout it started comes back.
+    async fn count(&self, what: Counted, ident: &str) -> Result<Option<Lockout>, PortalError> {
+        self.state
+            .limiter
+            .record(what, ident, now_millis())
+            .await
+            .map_err(|_| PortalError::Unavailable)
+    }
+}
+
+impl StepContext {
+    /// A refusal after `admit` succeeded means the flow and the page
+    /// disagree: treat it as an expired flow rather than guess.
+    fn refused(&self, refusal: Refusal) -> PortalError {
+        match refusal {
+            Refusal::CodesExhausted => PortalError::TooManyCodes {
+                max: self.state.config.flow_limits.max_codes,
+            },
+            Refusal::AttemptsExhausted => PortalError::TooManyAttempts { minutes: 0 },
+            Refusal::WrongStep(_) | Refusal::Expired => PortalError::SessionExpired,
+        }
     }
 }
 
@@ -191,7 +214,7 @@ pub async fn submit_login(login: String) -> Result<(), PortalError> {
                 // known one (SECURITY.md #16, #17).
                 tracing::info!(event = "lookup_rejected", ident = %ident, codes = ?codes);
                 if config.decoy_questions {
-                    let question = decoy_question(&config.hmac_key.0, &login);
+                    let question = decoy_question(&ctx.state.hmac_key.0, &login);
                     Flow::asked(login.clone(), question, true, ctx.now)
                 } else {
                     // A known login without a question has a code sent now.
@@ -218,10 +241,10 @@ async fn send_code(
     ident: &str,
     answer: Option<&SecretAnswer>,
 ) -> Result<(), PortalError> {
-    ctx.within_limit(Counted::CodeEmail, ident)?;
+    ctx.within_limit(Counted::CodeEmail, ident).await?;
     match ctx.state.client.request_reset(login, answer).await {
         Ok(()) => {
-            ctx.count(Counted::CodeEmail, ident);
+            ctx.count(Counted::CodeEmail, ident).await?;
             Ok(())
         }
         Err(err) => Err(boundary::upstream("reset", ident, &err)),
@@ -238,9 +261,9 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
         return Err(PortalError::AnswerMissing);
     }
     let ident = ctx.ident(flow.login());
-    ctx.within_limit(Counted::WrongAnswer, &ident)?;
+    ctx.within_limit(Counted::WrongAnswer, &ident).await?;
     let answer = SecretAnswer::new(answer);
-    ctx.within_limit(Counted::CodeEmail, &ident)?;
+    ctx.within_limit(Counted::CodeEmail, &ident).await?;
     let outcome = {
         let _slot = ctx.upstream_slot().await?;
         ctx.state
@@ -257,23 +280,23 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
     };
     match outcome {
         Ok(()) => {
-            ctx.count(Counted::CodeEmail, &ident);
-            let flow = flow.answered(answer, ctx.now).map_err(refused)?;
+            ctx.count(Counted::CodeEmail, &ident).await?;
+            let flow = flow.answered(answer, ctx.now).map_err(|r| ctx.refused(r))?;
             tracing::info!(event = "answer_accepted", ident = %ident);
             ctx.session.advance(&flow).await?;
             redirect(Step::Code.path());
             Ok(())
         }
         Err(err) if wrong_answer(&err) => {
-            ctx.count(Counted::WrongAnswer, &ident);
+            let lockout = ctx.count(Counted::WrongAnswer, &ident).await?;
             tracing::info!(event = "answer_rejected", ident = %ident);
             let limits = ctx.state.config.flow_limits;
-            match flow.answer_rejected(ctx.now, &limits) {
-                Ok(flow) => {
+            match (lockout, flow.answer_rejected(ctx.now, &limits)) {
+                (None, Ok(flow)) => {
                     ctx.session.keep(&flow).await?;
                     Err(PortalError::WrongAnswer)
                 }
-                Err(_) => burned(&ctx, &ident).await,
+                (lockout, _) => burned(&ctx, &ident, lockout).await,
             }
         }
         Err(err) => {
@@ -313,7 +336,7 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
     };
     match outcome {
         Ok(token) => {
-            let flow = flow.code_accepted(token, ctx.now).map_err(refused)?;
+            let flow = flow.code_accepted(token, ctx.now).map_err(|r| ctx.refused(r))?;
             tracing::info!(event = "code_accepted", ident = %ident);
             ctx.session.advance(&flow).await?;
             redirect(Step::Password.path());
@@ -326,7 +349,7 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
                     ctx.session.keep(&flow).await?;
                     Err(PortalError::WrongCode)
                 }
-                Err(_) => burned(&ctx, &ident).await,
+                Err(_) => burned(&ctx, &ident, None).await,
             }
         }
         Err(Some(err)) => {
@@ -347,7 +370,7 @@ pub async fn resend_code() -> Result<(), PortalError> {
     let (login, answer) = flow
         .resend_request(&limits)
         .map(|(login, answer)| (login.to_string(), answer.cloned()))
-        .map_err(refused)?;
+        .map_err(|r| ctx.refused(r))?;
     if flow.is_decoy() {
         as_long_as(&ctx, "reset").await;
     } else {
@@ -357,7 +380,7 @@ pub async fn resend_code() -> Result<(), PortalError> {
             return Err(err);
         }
     }
-    let flow = flow.code_resent(ctx.now, &limits).map_err(refused)?;
+    let flow = flow.code_resent(ctx.now, &limits).map_err(|r| ctx.refused(r))?;
     tracing::info!(event = "code_resent", ident = %ident, codes_sent = flow.codes_sent());
     ctx.session.advance(&flow).await?;
     redirect(Step::Code.path());
@@ -377,7 +400,7 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
         &[flow.login(), config.broker_name.as_str()],
     )?;
     let ident = ctx.ident(flow.login());
-    let token = flow.token().map_err(refused)?;
+    let token = flow.token().map_err(|r| ctx.refused(r))?;
     let outcome = {
         let _slot = ctx.upstream_slot().await?;
         ctx.state
@@ -391,7 +414,7 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
     };
     match outcome {
         Ok(()) => {
-            flow.password_changed().map_err(refused)?;
+            flow.password_changed().map_err(|r| ctx.refused(r))?;
             tracing::info!(event = "password_changed", ident = %ident);
             ctx.session.finish().await?;
             redirect(Step::Done.path());
@@ -432,11 +455,13 @@ async fn as_long_as(ctx: &StepContext, endpoint: &'static str) {
 }
 
 /// Too many wrong answers or codes: the flow is destroyed and the trader
-/// sent to the page that says why.
-async fn burned(ctx: &StepContext, ident: &str) -> Result<(), PortalError> {
+/// sent to the page that says why. With a lockout, the page says how long
+/// it lasts; a flow burned by wrong codes alone can start again at once.
+async fn burned(ctx: &StepContext, ident: &str, lockout: Option<Lockout>) -> Result<(), PortalError> {
     tracing::warn!(event = "flow_burned", ident);
+    let minutes = lockout.map_or(0, |l| minutes(until(l.until, now_millis())));
     ctx.session
-        .end_because(PortalError::TooManyAttempts { minutes: 15 })
+        .end_because(PortalError::TooManyAttempts { minutes })
         .await;
     redirect(EXPIRED_PATH);
     Ok(())
@@ -452,12 +477,3 @@ pub async fn ended_reason() -> Result<PortalError, PortalError> {
         .unwrap_or(PortalError::SessionExpired))
 }
 
-/// A refusal after `admit` succeeded means the flow and the page disagree:
-/// treat it as an expired flow rather than guess.
-fn refused(refusal: Refusal) -> PortalError {
-    match refusal {
-        Refusal::CodesExhausted => PortalError::TooManyCodes { max: 3 },
-        Refusal::AttemptsExhausted => PortalError::TooManyAttempts { minutes: 15 },
-        Refusal::WrongStep(_) | Refusal::Expired => PortalError::SessionExpired,
-    }
-}

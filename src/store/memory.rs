@@ -1,34 +1,42 @@
-//! [ssr] The in-memory session store, bounded.
+//! [ssr] The `memory` store: one process, forgotten at exit. For tests,
+//! and for a single instance that may lose its flows on restart.
 //!
-//! tower-sessions' `MemoryStore` never forgets an expired record, so memory
+//! Sessions: tower-sessions' `MemoryStore` never forgets an expired record, so memory
 //! grows with every reset ever started. This store purges expired records
 //! on a timer, and holds at most `capacity` records: past that, expired
 //! ones go first, then the ones closest to expiry (a flood of new sessions
 //! ends the oldest idle resets rather than the process).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
+use super::counters::{millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, WindowCount};
+use super::{StoreError, SWEEP_EVERY};
+
 /// Sessions kept at most, by default: `.ci/bench` measures about 2.8 KB of
 /// resident memory per abandoned reset, so about 280 MB when full.
 pub const DEFAULT_MAX_SESSIONS: usize = 100_000;
 /// How often expired records are dropped.
-pub const PURGE_EVERY: Duration = Duration::from_secs(60);
+pub const PURGE_EVERY: Duration = SWEEP_EVERY;
 
 #[derive(Clone, Debug)]
-pub struct FlowStore {
+pub struct MemorySessions {
     records: Arc<Mutex<HashMap<Id, Record>>>,
     capacity: usize,
 }
 
-impl FlowStore {
+impl MemorySessions {
     pub fn new(capacity: usize) -> Self {
         Self {
             records: Arc::default(),
@@ -79,7 +87,7 @@ fn purge(records: &mut HashMap<Id, Record>, now: OffsetDateTime) -> usize {
 }
 
 #[async_trait]
-impl SessionStore for FlowStore {
+impl SessionStore for MemorySessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let mut records = self.records.lock().await;
         while records.contains_key(&record.id) {
@@ -111,11 +119,158 @@ impl SessionStore for FlowStore {
     }
 }
 
+/// Counters in this process: governor's keyed limiter for the per-address
+/// buckets, sliding windows and lockouts in maps. A poisoned lock fails
+/// closed, as an unreachable store does.
+pub struct MemoryCounters {
+    buckets: DefaultKeyedRateLimiter<IpAddr>,
+    clock: DefaultClock,
+    windows: std::sync::Mutex<HashMap<CounterKey, Window>>,
+    lockouts: std::sync::Mutex<HashMap<CounterKey, (Lockout, Millis)>>,
+}
+
+struct Window {
+    events: VecDeque<Millis>,
+    length: Millis,
+}
+
+impl Window {
+    fn prune(&mut self, now: Millis) {
+        while self.events.front().is_some_and(|t| now - *t >= self.length) {
+            self.events.pop_front();
+        }
+    }
+}
+
+fn poisoned<T>(_: T) -> StoreError {
+    StoreError::new("a counter lock was poisoned")
+}
+
+impl MemoryCounters {
+    pub fn new(rate: BucketRate) -> Self {
+        let per_minute = NonZeroU32::new(rate.per_minute).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(rate.burst).unwrap_or(NonZeroU32::MIN);
+        Self {
+            buckets: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
+            clock: DefaultClock::default(),
+            windows: Default::default(),
+            lockouts: Default::default(),
+        }
+    }
+
+    /// Drop full buckets, empty windows and forgotten lockouts every
+    /// [`SWEEP_EVERY`], for as long as the counters live.
+    pub fn sweep_in_background(self: &Arc<Self>) {
+        let counters = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SWEEP_EVERY).await;
+                let Some(counters) = counters.upgrade() else {
+                    return;
+                };
+                counters.sweep(now_millis());
+            }
+        });
+    }
+
+    fn sweep(&self, now: Millis) {
+        self.buckets.retain_recent();
+        if let Ok(mut windows) = self.windows.lock() {
+            windows.retain(|_, w| {
+                w.prune(now);
+                !w.events.is_empty()
+            });
+        }
+        if let Ok(mut lockouts) = self.lockouts.lock() {
+            lockouts.retain(|_, (l, forget_after)| now.saturating_sub(l.until) < *forget_after);
+        }
+    }
+}
+
+#[async_trait]
+impl Counters for MemoryCounters {
+    async fn take_token(&self, addr: IpAddr) -> Result<Result<(), Duration>, StoreError> {
+        Ok(self
+            .buckets
+            .check_key(&addr)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now())))
+    }
+
+    async fn window(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        now: Millis,
+    ) -> Result<WindowCount, StoreError> {
+        let mut windows = self.windows.lock().map_err(poisoned)?;
+        let Some(w) = windows.get_mut(key) else {
+            return Ok(WindowCount::default());
+        };
+        w.length = millis(window);
+        w.prune(now);
+        Ok(WindowCount {
+            count: u32::try_from(w.events.len()).unwrap_or(u32::MAX),
+            oldest: w.events.front().copied(),
+        })
+    }
+
+    async fn hit(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        empty_at: Option<u32>,
+        now: Millis,
+    ) -> Result<u32, StoreError> {
+        let mut windows = self.windows.lock().map_err(poisoned)?;
+        let w = windows.entry(key.clone()).or_insert_with(|| Window {
+            events: VecDeque::new(),
+            length: millis(window),
+        });
+        w.length = millis(window);
+        w.prune(now);
+        w.events.push_back(now);
+        let count = u32::try_from(w.events.len()).unwrap_or(u32::MAX);
+        if empty_at.is_some_and(|at| count >= at) {
+            w.events.clear();
+        }
+        Ok(count)
+    }
+
+    async fn lockout(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Option<Lockout>, StoreError> {
+        let lockouts = self.lockouts.lock().map_err(poisoned)?;
+        Ok(lockouts
+            .get(key)
+            .map(|(l, _)| *l)
+            .filter(|l| policy.remembers(l, now)))
+    }
+
+    async fn strike(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Lockout, StoreError> {
+        let mut lockouts = self.lockouts.lock().map_err(poisoned)?;
+        let next = policy.next(lockouts.get(key).map(|(l, _)| *l), now);
+        lockouts.insert(key.clone(), (next, millis(policy.forget_after)));
+        Ok(next)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.windows.lock().map(|_| ()).map_err(poisoned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn held(store: &FlowStore) -> usize {
+    async fn held(store: &MemorySessions) -> usize {
         store.records.lock().await.len()
     }
 
@@ -129,7 +284,7 @@ mod tests {
 
     #[tokio::test]
     async fn expired_records_are_not_loaded_and_are_purged() {
-        let store = FlowStore::new(10);
+        let store = MemorySessions::new(10);
         let mut live = record(600);
         let mut dead = record(-1);
         store.create(&mut live).await.unwrap();
@@ -143,7 +298,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_store_drops_expired_then_the_soonest_to_expire() {
-        let store = FlowStore::new(3);
+        let store = MemorySessions::new(3);
         let mut soon = record(60);
         let mut later = record(600);
         let mut dead = record(-1);

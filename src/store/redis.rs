@@ -1,0 +1,358 @@
+//! [ssr] The Redis store: several portal instances share one Redis, so a
+//! flow started on one continues on another and every limit adds up.
+//!
+//! The counters are Lua scripts, each one atomic on the server: no count
+//! is ever read into Rust, changed and written back. Every key has a TTL,
+//! so Redis itself forgets what has expired.
+//!
+//! Sessions: tower-sessions-redis-store (0.16, the newest) is built for
+//! tower-sessions 0.14 and has no release for the 0.15 this portal uses,
+//! so [`RedisSessions`] is the same four commands written here: `SET … NX
+//! PXAT` to create, `SET … PXAT` to save, `GET`, `DEL`; records encoded
+//! with MessagePack as the SQLite store does.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use fred::prelude::*;
+use fred::types::{Expiration, SetOptions};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use super::counters::{
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    WindowCount,
+};
+use super::{StoreError, STORE_TIMEOUT};
+
+/// Every key the portal writes starts with this.
+const PREFIX: &str = "portal:";
+
+const WINDOW: &str = r"
+local since = tonumber(ARGV[1]) - tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
+local n = redis.call('ZCARD', KEYS[1])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if oldest[2] then return {n, tonumber(oldest[2])} end
+return {n}
+";
+
+const HIT: &str = r"
+local now = tonumber(ARGV[1])
+local len = tonumber(ARGV[2])
+local empty_at = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - len)
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+local n = redis.call('ZCARD', KEYS[1])
+if empty_at > 0 and n >= empty_at then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('PEXPIRE', KEYS[1], len)
+end
+return n
+";
+
+const STRIKE: &str = r"
+local now = tonumber(ARGV[1])
+local first = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local forget = tonumber(ARGV[4])
+local prev = redis.call('HMGET', KEYS[1], 'strikes', 'until')
+local strikes = 1
+if prev[1] and prev[2] and (now - tonumber(prev[2])) < forget then
+  strikes = tonumber(prev[1]) + 1
+end
+local len = max
+if strikes <= 40 then len = math.min(max, first * (2 ^ (strikes - 1))) end
+local until_ms = now + len
+redis.call('HSET', KEYS[1], 'strikes', strikes, 'until', until_ms)
+redis.call('PEXPIREAT', KEYS[1], until_ms + forget)
+return {strikes, until_ms}
+";
+
+const BUCKET: &str = r"
+local now = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens = burst
+local updated = now
+if b[1] and b[2] then
+  tokens = tonumber(b[1])
+  updated = tonumber(b[2])
+end
+local elapsed = math.max(0, now - updated)
+tokens = math.min(burst, tokens + elapsed * rate / 60000)
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+else
+  wait = math.ceil((1 - tokens) * 60000 / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return wait
+";
+
+pub struct RedisDb {
+    pool: Pool,
+    bucket: BucketRate,
+}
+
+fn failed(err: fred::error::Error) -> StoreError {
+    StoreError::new(format!("redis: {}", err.kind().to_str()))
+}
+
+impl RedisDb {
+    /// Connect; a Redis that can't be reached at start refuses the start.
+    /// Later outages are waited out: the client reconnects on its own, and
+    /// each command gives up after [`STORE_TIMEOUT`].
+    pub async fn connect(url: &str, bucket: BucketRate) -> Result<Self, String> {
+        let config = Config::from_url(url)
+            .map_err(|_| "PORTAL_STORE is not a Redis URL the client can use".to_string())?;
+        let pool = Builder::from_config(config)
+            .with_performance_config(|c| c.default_command_timeout = STORE_TIMEOUT)
+            .with_connection_config(|c| {
+                c.connection_timeout = STORE_TIMEOUT;
+                c.internal_command_timeout = STORE_TIMEOUT;
+                c.max_command_attempts = 1;
+            })
+            .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
+            .build_pool(2)
+            .map_err(|e| format!("PORTAL_STORE: cannot set up the Redis client: {e}"))?;
+        tokio::time::timeout(STORE_TIMEOUT * 2, pool.init())
+            .await
+            .map_err(|_| "PORTAL_STORE: Redis did not answer at start".to_string())?
+            .map_err(|e| format!("PORTAL_STORE: cannot reach Redis: {}", e.kind().to_str()))?;
+        Ok(Self { pool, bucket })
+    }
+
+    pub fn sessions(&self) -> RedisSessions {
+        RedisSessions {
+            pool: self.pool.clone(),
+        }
+    }
+
+    async fn script<R: FromValue>(
+        &self,
+        lua: &'static str,
+        key: String,
+        args: Vec<Value>,
+    ) -> Result<R, StoreError> {
+        self.pool
+            .next()
+            .eval(lua, vec![format!("{PREFIX}{key}")], args)
+            .await
+            .map_err(failed)
+    }
+}
+
+#[async_trait]
+impl Counters for RedisDb {
+    async fn take_token(&self, addr: IpAddr) -> Result<Result<(), Duration>, StoreError> {
+        let rate = self.bucket;
+        let wait: i64 = self
+            .script(
+                BUCKET,
+                format!("address:{addr}"),
+                vec![
+                    now_millis().into(),
+                    f64::from(rate.per_minute.max(1)).into(),
+                    f64::from(rate.burst.max(1)).into(),
+                    millis(rate.full_after()).max(1).into(),
+                ],
+            )
+            .await?;
+        Ok(match u64::try_from(wait) {
+            Ok(0) | Err(_) => Ok(()),
+            Ok(ms) => Err(Duration::from_millis(ms)),
+        })
+    }
+
+    async fn window(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        now: Millis,
+    ) -> Result<WindowCount, StoreError> {
+        let reply: Vec<i64> = self
+            .script(WINDOW, key.as_key(), vec![now.into(), millis(window).into()])
+            .await?;
+        Ok(WindowCount {
+            count: reply
+                .first()
+                .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
+            oldest: reply.get(1).copied(),
+        })
+    }
+
+    async fn hit(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        empty_at: Option<u32>,
+        now: Millis,
+    ) -> Result<u32, StoreError> {
+        let member = format!("{now}-{:016x}", rand::random::<u64>());
+        let n: i64 = self
+            .script(
+                HIT,
+                key.as_key(),
+                vec![
+                    now.into(),
+                    millis(window).into(),
+                    i64::from(empty_at.unwrap_or(0)).into(),
+                    member.into(),
+                ],
+            )
+            .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn lockout(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Option<Lockout>, StoreError> {
+        let stored: Vec<Option<i64>> = self
+            .pool
+            .next()
+            .hmget(format!("{PREFIX}{}", key.as_key()), vec!["strikes", "until"])
+            .await
+            .map_err(failed)?;
+        let lockout = match stored.as_slice() {
+            [Some(strikes), Some(until)] => Some(Lockout {
+                strikes: u32::try_from(*strikes).unwrap_or(u32::MAX),
+                until: *until,
+            }),
+            _ => None,
+        };
+        Ok(lockout.filter(|l| policy.remembers(l, now)))
+    }
+
+    async fn strike(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Lockout, StoreError> {
+        let reply: Vec<i64> = self
+            .script(
+                STRIKE,
+                key.as_key(),
+                vec![
+                    now.into(),
+                    millis(policy.first).into(),
+                    millis(policy.max).into(),
+                    millis(policy.forget_after).into(),
+                ],
+            )
+            .await?;
+        match reply.as_slice() {
+            [strikes, until] => Ok(Lockout {
+                strikes: u32::try_from(*strikes).unwrap_or(u32::MAX),
+                until: *until,
+            }),
+            _ => Err(StoreError::new("redis: unexpected reply to the strike script")),
+        }
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.pool
+            .next()
+            .ping::<String>(None)
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+}
+
+/// Sessions in Redis, one string key each, expiring with the session.
+#[derive(Clone)]
+pub struct RedisSessions {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for RedisSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedisSessions")
+    }
+}
+
+fn session_key(id: &Id) -> String {
+    format!("{PREFIX}session:{id}")
+}
+
+fn backend(err: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(err.to_string())
+}
+
+fn expires_at(record: &Record) -> i64 {
+    let at = record.expiry_date.unix_timestamp_nanos() / 1_000_000;
+    i64::try_from(at).unwrap_or(i64::MAX)
+}
+
+impl RedisSessions {
+    /// Write `record`; `only_new` refuses to overwrite (an id collision).
+    /// Whether it was written.
+    async fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
+        let data = rmp_serde::to_vec(record)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        if record.expiry_date <= OffsetDateTime::now_utc() {
+            self.pool
+                .del::<i64, _>(session_key(&record.id))
+                .await
+                .map_err(|e| backend(e.kind().to_str()))?;
+            return Ok(true);
+        }
+        let written: Option<String> = self
+            .pool
+            .set(
+                session_key(&record.id),
+                data.as_slice(),
+                Some(Expiration::PXAT(expires_at(record))),
+                only_new.then_some(SetOptions::NX),
+                false,
+            )
+            .await
+            .map_err(|e| backend(e.kind().to_str()))?;
+        Ok(written.is_some())
+    }
+}
+
+#[async_trait]
+impl SessionStore for RedisSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        while !self.write(record, true).await? {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(record, false).await.map(|_| ())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let data: Option<Vec<u8>> = self
+            .pool
+            .get(session_key(session_id))
+            .await
+            .map_err(|e| backend(e.kind().to_str()))?;
+        data.map(|bytes| {
+            rmp_serde::from_slice(&bytes).map_err(|e| session_store::Error::Decode(e.to_string()))
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        self.pool
+            .del::<i64, _>(session_key(session_id))
+            .await
+            .map(|_| ())
+            .map_err(|e| backend(e.kind().to_str()))
+    }
+}

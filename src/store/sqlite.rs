@@ -1,0 +1,303 @@
+//! [ssr] The `sqlite:<path>` store, the default: one file on this machine,
+//! so flows, windows, lockouts and buckets survive a restart or a crash.
+//!
+//! Sessions go through tower-sessions-rusqlite-store; the counters are
+//! three small tables next to its one, on the same connection. Each
+//! counter operation is one `IMMEDIATE` transaction, so it is atomic even
+//! if two processes share the file. WAL mode, and a busy timeout below the
+//! store timeout, so a locked file reads as "unavailable", not as a hang.
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio_rusqlite::{params, rusqlite, Connection, OptionalExtension, TransactionBehavior};
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_rusqlite_store::RusqliteStore;
+
+use super::counters::{
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    WindowCount,
+};
+use super::{Health, StoreError, SWEEP_EVERY};
+
+const SCHEMA: &str = "
+    create table if not exists counter_events (
+        key text not null,
+        at integer not null,
+        expires integer not null
+    );
+    create index if not exists counter_events_by_key on counter_events (key, at);
+    create index if not exists counter_events_by_expiry on counter_events (expires);
+    create table if not exists lockouts (
+        key text primary key not null,
+        strikes integer not null,
+        until integer not null,
+        forget_at integer not null
+    );
+    create table if not exists portal_secrets (
+        name text primary key not null,
+        value blob not null
+    );
+    create table if not exists buckets (
+        key text primary key not null,
+        tokens real not null,
+        updated integer not null,
+        expires integer not null
+    );
+";
+
+pub struct SqliteDb {
+    conn: Connection,
+    sessions: RusqliteStore,
+    bucket: BucketRate,
+}
+
+impl SqliteDb {
+    /// Open (or create) the file and its tables; create its directory if
+    /// it is missing.
+    pub async fn open(path: &Path, bucket: BucketRate) -> Result<Self, String> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("PORTAL_STORE: cannot create the directory of {shown}: {e}"))?;
+        }
+        let conn = Connection::open(path)
+            .await
+            .map_err(|e| format!("PORTAL_STORE: cannot open {shown}: {e}"))?;
+        let busy = super::STORE_TIMEOUT / 2;
+        conn.call(move |c| -> rusqlite::Result<()> {
+            c.busy_timeout(busy)?;
+            c.pragma_update(None, "journal_mode", "wal")?;
+            c.pragma_update(None, "synchronous", "normal")?;
+            c.execute_batch(SCHEMA)
+        })
+        .await
+        .map_err(|e| format!("PORTAL_STORE: cannot prepare {shown}: {e}"))?;
+        let sessions = RusqliteStore::new(conn.clone());
+        sessions
+            .migrate()
+            .await
+            .map_err(|e| format!("PORTAL_STORE: cannot prepare the session table in {shown}: {e}"))?;
+        Ok(Self {
+            conn,
+            sessions,
+            bucket,
+        })
+    }
+
+    pub fn sessions(&self) -> RusqliteStore {
+        self.sessions.clone()
+    }
+
+    /// Delete expired sessions and counters every [`SWEEP_EVERY`].
+    pub fn sweep_in_background(self: &Arc<Self>, health: Arc<Health>) {
+        let db = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SWEEP_EVERY).await;
+                let Some(db) = db.upgrade() else {
+                    return;
+                };
+                let swept = health.watch(db.sweep(now_millis())).await;
+                if let Ok(removed) = swept {
+                    tracing::debug!(event = "store_swept", removed);
+                }
+            }
+        });
+    }
+
+    /// Remove what has expired; how many counter rows went.
+    pub async fn sweep(&self, now: Millis) -> Result<usize, StoreError> {
+        self.sessions
+            .delete_expired()
+            .await
+            .map_err(StoreError::new)?;
+        self.run(move |c| {
+            Ok(c.execute("delete from counter_events where expires <= ?1", [now])?
+                + c.execute("delete from buckets where expires <= ?1", [now])?
+                + c.execute("delete from lockouts where forget_at <= ?1", [now])?)
+        })
+        .await
+    }
+
+    /// The secret called `name`: generated and stored on first use.
+    pub async fn kept_secret(&self, name: &'static str) -> Result<Vec<u8>, StoreError> {
+        let fresh = rand::random::<[u8; 32]>().to_vec();
+        self.run(move |tx| {
+            tx.execute(
+                "insert or ignore into portal_secrets (name, value) values (?1, ?2)",
+                params![name, fresh],
+            )?;
+            tx.query_row("select value from portal_secrets where name = ?1", [name], |row| {
+                row.get(0)
+            })
+        })
+        .await
+    }
+
+    /// Run `f` in one immediate transaction on the connection's thread.
+    async fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.conn
+            .call(move |c| -> rusqlite::Result<R> {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+            .await
+            .map_err(StoreError::new)
+    }
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[async_trait]
+impl Counters for SqliteDb {
+    async fn take_token(&self, addr: IpAddr) -> Result<Result<(), Duration>, StoreError> {
+        let rate = self.bucket;
+        let key = format!("address:{addr}");
+        let now = now_millis();
+        self.run(move |tx| {
+            let stored: Option<(f64, Millis)> = tx
+                .query_row(
+                    "select tokens, updated from buckets where key = ?1",
+                    [&key],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let (tokens, updated) = stored.unwrap_or((rate.burst(), now));
+            let elapsed = Duration::from_millis(u64::try_from(now - updated).unwrap_or(0));
+            let tokens = (tokens + elapsed.as_secs_f64() * rate.per_minute() / 60.0).min(rate.burst());
+            let (left, verdict) = if tokens >= 1.0 {
+                (tokens - 1.0, Ok(()))
+            } else {
+                let wait = (1.0 - tokens) * 60.0 / rate.per_minute();
+                (tokens, Err(Duration::from_secs_f64(wait)))
+            };
+            tx.execute(
+                "insert into buckets (key, tokens, updated, expires) values (?1, ?2, ?3, ?4)
+                 on conflict(key) do update set tokens = excluded.tokens,
+                     updated = excluded.updated, expires = excluded.expires",
+                params![key, left, now, now + millis(rate.full_after())],
+            )?;
+            Ok(verdict)
+        })
+        .await
+    }
+
+    async fn window(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        now: Millis,
+    ) -> Result<WindowCount, StoreError> {
+        let key = key.as_key();
+        let since = now - millis(window);
+        self.run(move |tx| {
+            tx.query_row(
+                "select count(*), min(at) from counter_events where key = ?1 and at > ?2",
+                params![key, since],
+                |row| {
+                    Ok(WindowCount {
+                        count: count(row.get(0)?),
+                        oldest: row.get(1)?,
+                    })
+                },
+            )
+        })
+        .await
+    }
+
+    async fn hit(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        empty_at: Option<u32>,
+        now: Millis,
+    ) -> Result<u32, StoreError> {
+        let key = key.as_key();
+        let length = millis(window);
+        self.run(move |tx| {
+            tx.execute(
+                "delete from counter_events where key = ?1 and at <= ?2",
+                params![key, now - length],
+            )?;
+            tx.execute(
+                "insert into counter_events (key, at, expires) values (?1, ?2, ?3)",
+                params![key, now, now + length],
+            )?;
+            let n = count(tx.query_row(
+                "select count(*) from counter_events where key = ?1",
+                [&key],
+                |row| row.get(0),
+            )?);
+            if empty_at.is_some_and(|at| n >= at) {
+                tx.execute("delete from counter_events where key = ?1", [&key])?;
+            }
+            Ok(n)
+        })
+        .await
+    }
+
+    async fn lockout(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Option<Lockout>, StoreError> {
+        let key = key.as_key();
+        let policy = *policy;
+        self.run(move |tx| {
+            let stored = read_lockout(tx, &key)?;
+            Ok(stored.filter(|l| policy.remembers(l, now)))
+        })
+        .await
+    }
+
+    async fn strike(
+        &self,
+        key: &CounterKey,
+        policy: &LockoutPolicy,
+        now: Millis,
+    ) -> Result<Lockout, StoreError> {
+        let key = key.as_key();
+        let policy = *policy;
+        self.run(move |tx| {
+            let next = policy.next(read_lockout(tx, &key)?, now);
+            tx.execute(
+                "insert into lockouts (key, strikes, until, forget_at) values (?1, ?2, ?3, ?4)
+                 on conflict(key) do update set strikes = excluded.strikes,
+                     until = excluded.until, forget_at = excluded.forget_at",
+                params![key, next.strikes, next.until, next.until + millis(policy.forget_after)],
+            )?;
+            Ok(next)
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|tx| tx.query_row("select 1", [], |_| Ok(()))).await
+    }
+}
+
+fn read_lockout(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<Option<Lockout>> {
+    tx.query_row(
+        "select strikes, until from lockouts where key = ?1",
+        [key],
+        |row| {
+            Ok(Lockout {
+                strikes: row.get(0)?,
+                until: row.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
