@@ -43,6 +43,13 @@ fn logged_addr(log: &str, event: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A new directory for one portal's SQLite store.
+fn fresh_store_dir() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("portal-e2e-{}-{n}", std::process::id()))
+}
+
 /// A running portal process, killed on drop.
 pub struct Portal {
     child: Child,
@@ -50,6 +57,7 @@ pub struct Portal {
     pub sandbox: String,
     log: Arc<Mutex<String>>,
     http: reqwest::Client,
+    store_dir: PathBuf,
 }
 
 /// Wait until the portal has logged where it and its sandbox listen.
@@ -84,6 +92,7 @@ impl Portal {
             "no portal binary at {}: run `cargo leptos build --release` first",
             bin.display()
         );
+        let store_dir = fresh_store_dir();
         let mut command = Command::new(&bin);
         command
             .env("AUTOSHARES_API_URL", "sandbox")
@@ -98,6 +107,12 @@ impl Portal {
             .env("RUST_LOG", "info")
             // Browser tests post many forms from one address.
             .env("PORTAL_IP_BURST", "10000")
+            // The default engine (SQLite), in a file of this portal's own:
+            // tests running side by side must not share limits or lockouts.
+            .env(
+                "PORTAL_STORE",
+                format!("sqlite:{}", store_dir.join("portal.db").display()),
+            )
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -119,6 +134,7 @@ impl Portal {
             base: format!("http://{base}"),
             sandbox: format!("http://{sandbox}"),
             log,
+            store_dir,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
@@ -249,6 +265,7 @@ impl Portal {
 impl Drop for Portal {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.store_dir);
     }
 }
 

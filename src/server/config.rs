@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
-use crate::store::memory::DEFAULT_MAX_SESSIONS;
-use crate::store::{StoreUrl, DEFAULT_STORE};
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
+use crate::store::memory::DEFAULT_MAX_SESSIONS;
+use crate::store::{StoreUrl, DEFAULT_STORE};
 
 /// The key the built-in sandbox accepts when no key is configured.
 pub const SANDBOX_DEFAULT_APP_KEY: &str = "sandbox-demo-key";
@@ -314,8 +314,11 @@ mod tests {
         ])
         .unwrap();
         assert!(c.store.is_shared());
-        let err = config(&[("AUTOSHARES_API_URL", "sandbox"), ("PORTAL_STORE", "mysql://x")])
-            .unwrap_err();
+        let err = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_STORE", "mysql://x"),
+        ])
+        .unwrap_err();
         assert!(err.starts_with("PORTAL_STORE"), "{err}");
     }
 

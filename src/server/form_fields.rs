@@ -62,29 +62,38 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     }
-    let path = parts.uri.path().to_string();
-    tracing::warn!(event = "unexpected_form_fields", %path);
+    tracing::warn!(event = "unexpected_form_fields", path = %parts.uri.path());
+    refuse(
+        &parts,
+        &PortalError::UnexpectedFields,
+        StatusCode::BAD_REQUEST,
+    )
+}
+
+/// Refuse a server-function post before it runs, the way the framework
+/// reports every server-function error: a plain form post goes back to its
+/// page with the error in the URL (the page shows it next to the form, and
+/// nothing typed is lost); the hydrated client gets the JSON it decodes,
+/// with `status`.
+pub fn refuse(
+    parts: &axum::http::request::Parts,
+    error: &PortalError,
+    status: StatusCode,
+) -> Response {
     if wants_html(&parts.headers) {
-        // A plain form post: back to the page, with the error in the URL
-        // the way the framework reports every server-function error.
         let referer = parts
             .headers
             .get(header::REFERER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("/");
-        let back = ServerFnUrlError::new(path, PortalError::UnexpectedFields)
+        let back = ServerFnUrlError::new(parts.uri.path(), error.clone())
             .to_url(referer)
             .map(|url| url.to_string())
             .unwrap_or_else(|_| "/".to_string());
         (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
     } else {
-        let body = serde_json::to_string(&PortalError::UnexpectedFields).unwrap_or_default();
-        (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
+        let body = serde_json::to_string(error).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     }
 }
 

@@ -106,12 +106,14 @@ impl Limiter {
                 }
             }
         }
-        let window = self.counters.window(&what.key(ident), what.window(), now).await?;
+        let window = self
+            .counters
+            .window(&what.key(ident), what.window(), now)
+            .await?;
         match window.oldest {
-            Some(oldest) if window.count >= self.max(what) => Err(Limited::Wait(until(
-                oldest + millis(what.window()),
-                now,
-            ))),
+            Some(oldest) if window.count >= self.max(what) => {
+                Err(Limited::Wait(until(oldest + millis(what.window()), now)))
+            }
             _ => Ok(()),
         }
     }
@@ -214,9 +216,15 @@ mod tests {
             assert!(limiter.check(Counted::CodeEmail, "h1", t0).await.is_ok());
             limiter.record(Counted::CodeEmail, "h1", t0).await.unwrap();
         }
-        assert_eq!(minutes(wait(&limiter, Counted::CodeEmail, "h1", t0).await), 60);
+        assert_eq!(
+            minutes(wait(&limiter, Counted::CodeEmail, "h1", t0).await),
+            60
+        );
         assert!(limiter.check(Counted::CodeEmail, "h2", t0).await.is_ok());
-        assert!(limiter.check(Counted::CodeEmail, "h1", t0 + 60 * MIN).await.is_ok());
+        assert!(limiter
+            .check(Counted::CodeEmail, "h1", t0 + 60 * MIN)
+            .await
+            .is_ok());
     }
 
     #[tokio::test]
@@ -226,14 +234,20 @@ mod tests {
         for expected in [15, 30, 60, 120] {
             for i in 0..5 {
                 assert!(limiter.check(Counted::WrongAnswer, "h1", now).await.is_ok());
-                let lockout = limiter.record(Counted::WrongAnswer, "h1", now).await.unwrap();
+                let lockout = limiter
+                    .record(Counted::WrongAnswer, "h1", now)
+                    .await
+                    .unwrap();
                 assert_eq!(lockout.is_some(), i == 4);
             }
             let wait = wait(&limiter, Counted::WrongAnswer, "h1", now).await;
             assert_eq!(minutes(wait), expected);
             assert!(limiter.check(Counted::WrongAnswer, "h2", now).await.is_ok());
             let end = now + millis(wait);
-            assert!(limiter.check(Counted::WrongAnswer, "h1", end - 1000).await.is_err());
+            assert!(limiter
+                .check(Counted::WrongAnswer, "h1", end - 1000)
+                .await
+                .is_err());
             now = end;
             assert!(limiter.check(Counted::WrongAnswer, "h1", now).await.is_ok());
         }
@@ -244,13 +258,22 @@ mod tests {
         let limiter = limiter();
         let t0 = now_millis();
         for _ in 0..5 {
-            limiter.record(Counted::WrongAnswer, "h1", t0).await.unwrap();
+            limiter
+                .record(Counted::WrongAnswer, "h1", t0)
+                .await
+                .unwrap();
         }
         let later = t0 + 15 * MIN + 24 * 60 * MIN;
         for _ in 0..5 {
-            limiter.record(Counted::WrongAnswer, "h1", later).await.unwrap();
+            limiter
+                .record(Counted::WrongAnswer, "h1", later)
+                .await
+                .unwrap();
         }
-        assert_eq!(minutes(wait(&limiter, Counted::WrongAnswer, "h1", later).await), 15);
+        assert_eq!(
+            minutes(wait(&limiter, Counted::WrongAnswer, "h1", later).await),
+            15
+        );
     }
 
     #[tokio::test]
@@ -259,7 +282,10 @@ mod tests {
         let t0 = now_millis();
         for i in 0..20 {
             let t = t0 + i * 4 * MIN;
-            assert!(limiter.check(Counted::WrongAnswer, "h1", t).await.is_ok(), "{i}");
+            assert!(
+                limiter.check(Counted::WrongAnswer, "h1", t).await.is_ok(),
+                "{i}"
+            );
             limiter.record(Counted::WrongAnswer, "h1", t).await.unwrap();
         }
     }

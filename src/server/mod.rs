@@ -29,9 +29,9 @@ use crate::app::{shell, App};
 use crate::autoshares::client::AutoSharesClient;
 use crate::autoshares::config::ApiConfig;
 use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::store::{BucketRate, Store};
 use config::{Config, HmacKey, Upstream};
 use limits::Limiter;
-use crate::store::{BucketRate, Store};
 use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
 
 /// Largest request body accepted (SECURITY.md #23).
@@ -79,7 +79,10 @@ pub async fn build_state(
     tracing::info!(event = "store_opened", store = %config.store);
     Ok(AppState {
         leptos_options,
-        limiter: Arc::new(Limiter::new(store.counters.clone(), config.identifier_budget)),
+        limiter: Arc::new(Limiter::new(
+            store.counters.clone(),
+            config.identifier_budget,
+        )),
         hmac_key,
         config: Arc::new(config),
         client,
@@ -136,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
         .layer(session_layer)
+        .layer(middleware::from_fn(security::no_bare_server_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::rate_limit,

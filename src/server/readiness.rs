@@ -8,6 +8,10 @@
 //! them out of rotation would only swap the portal's calm "try again" page
 //! for a load balancer error, so that stays 200 and says "unavailable".
 //! The answer is cached for [`CACHE_FOR`], so probes can't flood upstream.
+//!
+//! The state store is asked on every probe (one round trip): an instance
+//! that can't reach it can't serve a single step, so it answers 503 with
+//! `"store": "unavailable"` until the store is back.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -72,7 +76,8 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             upstream
         }
     };
-    let status = if upstream == Upstream::AppKeyRejected {
+    let store_ok = state.store.ping().await.is_ok();
+    let status = if upstream == Upstream::AppKeyRejected || !store_ok {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
@@ -80,6 +85,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     let body = serde_json::json!({
         "ready": status == StatusCode::OK,
         "upstream": upstream.as_str(),
+        "store": if store_ok { "ok" } else { "unavailable" },
     });
     (status, Json(body)).into_response()
 }

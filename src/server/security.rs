@@ -59,14 +59,23 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     let ip = state.config.trusted_proxies.client(peer, request.headers());
     match state.limiter.take_ip(ip).await {
         Ok(()) => next.run(request).await,
-        // The store can't count: nothing gets through (fail closed).
-        Err(Limited::StoreDown(_)) => too_many_requests(request.headers(), &PortalError::Unavailable, StatusCode::SERVICE_UNAVAILABLE),
+        // The store can't count: nothing gets through (fail closed), and
+        // the trader is sent back to the page they posted from, which says
+        // so calmly.
+        Err(Limited::StoreDown(_)) => {
+            let (parts, _) = request.into_parts();
+            super::form_fields::refuse(
+                &parts,
+                &PortalError::Unavailable,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
         Err(Limited::Wait(wait)) => {
             tracing::warn!(event = "rate_limited", what = "ip");
             let error = PortalError::RateLimited {
                 minutes: minutes(wait),
             };
-            too_many_requests(request.headers(), &error, StatusCode::TOO_MANY_REQUESTS)
+            too_many_requests(request.headers(), &error)
         }
     }
 }
@@ -82,10 +91,45 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
 
 /// A plain form post gets a small page; the hydrated client gets the JSON
 /// error its server-function call decodes.
-fn too_many_requests(headers: &HeaderMap, error: &PortalError, status: StatusCode) -> Response {
+fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
+    small_page(headers, error, StatusCode::TOO_MANY_REQUESTS)
+}
+
+/// No bare 500 ever reaches a trader. The session layer answers an empty
+/// 500 when it can't save the session after the step ran (the store went
+/// away mid-request); whatever else fails with 500 is treated the same: a
+/// post goes back to its page with "temporarily unavailable", anything
+/// else gets that message as a small page, with 503.
+pub async fn no_bare_server_errors(request: Request, next: Next) -> Response {
+    let mut copy = Request::new(());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (parts, ()) = copy.into_parts();
+    tracing::warn!(event = "server_error_answered_calmly", path = %parts.uri.path());
+    if parts.method == Method::POST {
+        super::form_fields::refuse(
+            &parts,
+            &PortalError::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+    } else {
+        small_page(
+            &parts.headers,
+            &PortalError::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE,
+        )
+    }
+}
+
+fn small_page(headers: &HeaderMap, error: &PortalError, status: StatusCode) -> Response {
     let mut response = if wants_html(headers) {
         let body = format!(
-            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
+            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Please try again</title>\
              <p>{error}</p><p><a href=\"/\">Back</a></p></html>"
         );
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()

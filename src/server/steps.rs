@@ -336,7 +336,9 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
     };
     match outcome {
         Ok(token) => {
-            let flow = flow.code_accepted(token, ctx.now).map_err(|r| ctx.refused(r))?;
+            let flow = flow
+                .code_accepted(token, ctx.now)
+                .map_err(|r| ctx.refused(r))?;
             tracing::info!(event = "code_accepted", ident = %ident);
             ctx.session.advance(&flow).await?;
             redirect(Step::Password.path());
@@ -380,7 +382,9 @@ pub async fn resend_code() -> Result<(), PortalError> {
             return Err(err);
         }
     }
-    let flow = flow.code_resent(ctx.now, &limits).map_err(|r| ctx.refused(r))?;
+    let flow = flow
+        .code_resent(ctx.now, &limits)
+        .map_err(|r| ctx.refused(r))?;
     tracing::info!(event = "code_resent", ident = %ident, codes_sent = flow.codes_sent());
     ctx.session.advance(&flow).await?;
     redirect(Step::Code.path());
@@ -457,7 +461,11 @@ async fn as_long_as(ctx: &StepContext, endpoint: &'static str) {
 /// Too many wrong answers or codes: the flow is destroyed and the trader
 /// sent to the page that says why. With a lockout, the page says how long
 /// it lasts; a flow burned by wrong codes alone can start again at once.
-async fn burned(ctx: &StepContext, ident: &str, lockout: Option<Lockout>) -> Result<(), PortalError> {
+async fn burned(
+    ctx: &StepContext,
+    ident: &str,
+    lockout: Option<Lockout>,
+) -> Result<(), PortalError> {
     tracing::warn!(event = "flow_burned", ident);
     let minutes = lockout.map_or(0, |l| minutes(until(l.until, now_millis())));
     ctx.session
@@ -476,4 +484,3 @@ pub async fn ended_reason() -> Result<PortalError, PortalError> {
         .await
         .unwrap_or(PortalError::SessionExpired))
 }
-

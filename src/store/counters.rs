@@ -233,7 +233,9 @@ impl Counters for Watched {
         policy: &LockoutPolicy,
         now: Millis,
     ) -> Result<Option<Lockout>, StoreError> {
-        self.health.watch(self.inner.lockout(key, policy, now)).await
+        self.health
+            .watch(self.inner.lockout(key, policy, now))
+            .await
     }
 
     async fn strike(

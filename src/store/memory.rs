@@ -21,7 +21,10 @@ use tokio::sync::Mutex;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::counters::{millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, WindowCount};
+use super::counters::{
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    WindowCount,
+};
 use super::{StoreError, SWEEP_EVERY};
 
 /// Sessions kept at most, by default: `.ci/bench` measures about 2.8 KB of

@@ -81,7 +81,9 @@ impl FromStr for StoreUrl {
         if let Some(path) = raw.strip_prefix("sqlite:") {
             let path = path.strip_prefix("//").unwrap_or(path);
             if path.is_empty() {
-                return Err("PORTAL_STORE=sqlite: needs a file path, e.g. sqlite:data/portal.db".into());
+                return Err(
+                    "PORTAL_STORE=sqlite: needs a file path, e.g. sqlite:data/portal.db".into(),
+                );
             }
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
@@ -143,7 +145,11 @@ pub struct Store {
 impl Store {
     /// Connect to (or create) the store, prepare its tables, and start
     /// its sweeper. A store that can't be opened at start refuses the start.
-    pub async fn open(url: &StoreUrl, bucket: BucketRate, max_sessions: usize) -> Result<Self, String> {
+    pub async fn open(
+        url: &StoreUrl,
+        bucket: BucketRate,
+        max_sessions: usize,
+    ) -> Result<Self, String> {
         let health = Arc::new(Health::default());
         let mut file = None;
         let (engine, counters): (Engine, Arc<dyn Counters>) = match url {
@@ -215,7 +221,10 @@ mod tests {
             "redis-cluster://10.0.0.1:7000?node=10.0.0.2:7000",
             "redis-sentinel://10.0.0.1:26379/0?sentinelServiceName=portal",
         ] {
-            assert!(matches!(ok.parse::<StoreUrl>(), Ok(StoreUrl::Redis(_))), "{ok}");
+            assert!(
+                matches!(ok.parse::<StoreUrl>(), Ok(StoreUrl::Redis(_))),
+                "{ok}"
+            );
         }
         for bad in ["", "postgres://x", "sqlite:", "memcached://x:1", "redis"] {
             let err = bad.parse::<StoreUrl>().unwrap_err();

@@ -178,7 +178,11 @@ impl Counters for RedisDb {
         now: Millis,
     ) -> Result<WindowCount, StoreError> {
         let reply: Vec<i64> = self
-            .script(WINDOW, key.as_key(), vec![now.into(), millis(window).into()])
+            .script(
+                WINDOW,
+                key.as_key(),
+                vec![now.into(), millis(window).into()],
+            )
             .await?;
         Ok(WindowCount {
             count: reply
@@ -220,7 +224,10 @@ impl Counters for RedisDb {
         let stored: Vec<Option<i64>> = self
             .pool
             .next()
-            .hmget(format!("{PREFIX}{}", key.as_key()), vec!["strikes", "until"])
+            .hmget(
+                format!("{PREFIX}{}", key.as_key()),
+                vec!["strikes", "until"],
+            )
             .await
             .map_err(failed)?;
         let lockout = match stored.as_slice() {
@@ -256,7 +263,9 @@ impl Counters for RedisDb {
                 strikes: u32::try_from(*strikes).unwrap_or(u32::MAX),
                 until: *until,
             }),
-            _ => Err(StoreError::new("redis: unexpected reply to the strike script")),
+            _ => Err(StoreError::new(
+                "redis: unexpected reply to the strike script",
+            )),
         }
     }
 
@@ -299,8 +308,8 @@ impl RedisSessions {
     /// Write `record`; `only_new` refuses to overwrite (an id collision).
     /// Whether it was written.
     async fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
-        let data = rmp_serde::to_vec(record)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data =
+            rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         if record.expiry_date <= OffsetDateTime::now_utc() {
             self.pool
                 .del::<i64, _>(session_key(&record.id))

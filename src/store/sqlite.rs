@@ -61,8 +61,9 @@ impl SqliteDb {
     pub async fn open(path: &Path, bucket: BucketRate) -> Result<Self, String> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("PORTAL_STORE: cannot create the directory of {shown}: {e}"))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!("PORTAL_STORE: cannot create the directory of {shown}: {e}")
+            })?;
         }
         let conn = Connection::open(path)
             .await
@@ -77,10 +78,9 @@ impl SqliteDb {
         .await
         .map_err(|e| format!("PORTAL_STORE: cannot prepare {shown}: {e}"))?;
         let sessions = RusqliteStore::new(conn.clone());
-        sessions
-            .migrate()
-            .await
-            .map_err(|e| format!("PORTAL_STORE: cannot prepare the session table in {shown}: {e}"))?;
+        sessions.migrate().await.map_err(|e| {
+            format!("PORTAL_STORE: cannot prepare the session table in {shown}: {e}")
+        })?;
         Ok(Self {
             conn,
             sessions,
@@ -116,9 +116,11 @@ impl SqliteDb {
             .await
             .map_err(StoreError::new)?;
         self.run(move |c| {
-            Ok(c.execute("delete from counter_events where expires <= ?1", [now])?
-                + c.execute("delete from buckets where expires <= ?1", [now])?
-                + c.execute("delete from lockouts where forget_at <= ?1", [now])?)
+            Ok(
+                c.execute("delete from counter_events where expires <= ?1", [now])?
+                    + c.execute("delete from buckets where expires <= ?1", [now])?
+                    + c.execute("delete from lockouts where forget_at <= ?1", [now])?,
+            )
         })
         .await
     }
@@ -131,9 +133,11 @@ impl SqliteDb {
                 "insert or ignore into portal_secrets (name, value) values (?1, ?2)",
                 params![name, fresh],
             )?;
-            tx.query_row("select value from portal_secrets where name = ?1", [name], |row| {
-                row.get(0)
-            })
+            tx.query_row(
+                "select value from portal_secrets where name = ?1",
+                [name],
+                |row| row.get(0),
+            )
         })
         .await
     }
@@ -175,7 +179,8 @@ impl Counters for SqliteDb {
                 .optional()?;
             let (tokens, updated) = stored.unwrap_or((rate.burst(), now));
             let elapsed = Duration::from_millis(u64::try_from(now - updated).unwrap_or(0));
-            let tokens = (tokens + elapsed.as_secs_f64() * rate.per_minute() / 60.0).min(rate.burst());
+            let tokens =
+                (tokens + elapsed.as_secs_f64() * rate.per_minute() / 60.0).min(rate.burst());
             let (left, verdict) = if tokens >= 1.0 {
                 (tokens - 1.0, Ok(()))
             } else {
@@ -276,7 +281,12 @@ impl Counters for SqliteDb {
                 "insert into lockouts (key, strikes, until, forget_at) values (?1, ?2, ?3, ?4)
                  on conflict(key) do update set strikes = excluded.strikes,
                      until = excluded.until, forget_at = excluded.forget_at",
-                params![key, next.strikes, next.until, next.until + millis(policy.forget_after)],
+                params![
+                    key,
+                    next.strikes,
+                    next.until,
+                    next.until + millis(policy.forget_after)
+                ],
             )?;
             Ok(next)
         })
@@ -284,7 +294,8 @@ impl Counters for SqliteDb {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        self.run(|tx| tx.query_row("select 1", [], |_| Ok(()))).await
+        self.run(|tx| tx.query_row("select 1", [], |_| Ok(())))
+            .await
     }
 }
 

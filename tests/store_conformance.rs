@@ -1,0 +1,273 @@
+//! One suite, three engines: the memory store, an SQLite file and a real
+//! `redis-server` of the test's own must behave alike for sessions
+//! (expiry, id cycling, delete) and counters (windows, lockouts, buckets,
+//! expiry), and count exactly under concurrency.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use autoshares_portal::store::counters::{millis, now_millis};
+use autoshares_portal::store::memory::{MemoryCounters, MemorySessions};
+use autoshares_portal::store::redis::RedisDb;
+use autoshares_portal::store::sqlite::SqliteDb;
+use autoshares_portal::store::{BucketRate, CounterKey, Counters, LockoutPolicy};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::{Session, SessionStore};
+
+const RATE: BucketRate = BucketRate {
+    per_minute: 60,
+    burst: 5,
+};
+const MIN: i64 = 60_000;
+
+fn record(expires_in_secs: i64, value: i64) -> Record {
+    Record {
+        id: Id::default(),
+        data: [("flow".to_string(), serde_json::json!(value))].into(),
+        expiry_date: OffsetDateTime::now_utc() + time::Duration::seconds(expires_in_secs),
+    }
+}
+
+async fn sessions_conform<S: SessionStore + Clone>(engine: &str, store: S) {
+    // Create, load, save, load.
+    let mut live = record(600, 1);
+    store.create(&mut live).await.unwrap();
+    let loaded = store.load(&live.id).await.unwrap().expect(engine);
+    assert_eq!(loaded.data, live.data, "{engine}");
+    live.data.insert("flow".into(), serde_json::json!(2));
+    store.save(&live).await.unwrap();
+    assert_eq!(
+        store.load(&live.id).await.unwrap().unwrap().data["flow"],
+        2,
+        "{engine}"
+    );
+
+    // A create that collides gets a new id; both records stay.
+    let mut twin = record(600, 3);
+    twin.id = live.id;
+    store.create(&mut twin).await.unwrap();
+    assert_ne!(twin.id, live.id, "{engine}: collision resolved");
+    assert_eq!(store.load(&live.id).await.unwrap().unwrap().data["flow"], 2);
+    assert_eq!(store.load(&twin.id).await.unwrap().unwrap().data["flow"], 3);
+
+    // Expired records are never loaded.
+    let mut expired = record(-1, 4);
+    store.create(&mut expired).await.unwrap();
+    assert!(store.load(&expired.id).await.unwrap().is_none(), "{engine}");
+
+    // Delete.
+    store.delete(&twin.id).await.unwrap();
+    assert!(store.load(&twin.id).await.unwrap().is_none(), "{engine}");
+
+    // cycle_id through the session API: the old id finds nothing, the new
+    // one finds the same data.
+    let session = Session::new(Some(live.id), Arc::new(store.clone()), None);
+    assert_eq!(session.get::<i64>("flow").await.unwrap(), Some(2));
+    session.cycle_id().await.unwrap();
+    session.save().await.unwrap();
+    let new_id = session.id().expect("a new id");
+    assert_ne!(new_id, live.id, "{engine}");
+    assert!(store.load(&live.id).await.unwrap().is_none(), "{engine}");
+    assert_eq!(
+        store.load(&new_id).await.unwrap().unwrap().data["flow"],
+        2,
+        "{engine}"
+    );
+}
+
+async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
+    let key = CounterKey::WrongAnswers(format!("{engine}-window"));
+    let window = Duration::from_secs(15 * 60);
+    let t0 = now_millis();
+
+    // Sliding window.
+    assert_eq!(counters.window(&key, window, t0).await.unwrap().count, 0);
+    for (i, expected) in [1, 2, 3].into_iter().enumerate() {
+        let at = t0 + i64::try_from(i).unwrap() * MIN;
+        assert_eq!(
+            counters.hit(&key, window, None, at).await.unwrap(),
+            expected,
+            "{engine}"
+        );
+    }
+    let w = counters.window(&key, window, t0 + 2 * MIN).await.unwrap();
+    assert_eq!((w.count, w.oldest), (3, Some(t0)), "{engine}");
+    // The first event leaves the window exactly one window later.
+    let w = counters
+        .window(&key, window, t0 + millis(window))
+        .await
+        .unwrap();
+    assert_eq!((w.count, w.oldest), (2, Some(t0 + MIN)), "{engine}");
+
+    // A hit that reaches `empty_at` empties the window in the same step.
+    let full = CounterKey::WrongAnswers(format!("{engine}-full"));
+    for expected in 1..=5 {
+        let n = counters.hit(&full, window, Some(5), t0).await.unwrap();
+        assert_eq!(n, expected, "{engine}");
+    }
+    assert_eq!(
+        counters.window(&full, window, t0).await.unwrap().count,
+        0,
+        "{engine}"
+    );
+
+    // Lockouts double, and a quiet day forgets them.
+    let policy = LockoutPolicy::default();
+    let lock = CounterKey::Lockout(format!("{engine}-lock"));
+    assert_eq!(counters.lockout(&lock, &policy, t0).await.unwrap(), None);
+    let mut now = t0;
+    for (strikes, minutes) in [(1, 15), (2, 30), (3, 60)] {
+        let l = counters.strike(&lock, &policy, now).await.unwrap();
+        assert_eq!(l.strikes, strikes, "{engine}");
+        assert_eq!(l.until - now, minutes * MIN, "{engine}");
+        assert_eq!(
+            counters.lockout(&lock, &policy, now).await.unwrap(),
+            Some(l)
+        );
+        now = l.until;
+    }
+    let forgotten = now + millis(policy.forget_after);
+    assert_eq!(
+        counters.lockout(&lock, &policy, forgotten).await.unwrap(),
+        None,
+        "{engine}"
+    );
+    assert_eq!(
+        counters
+            .strike(&lock, &policy, forgotten)
+            .await
+            .unwrap()
+            .strikes,
+        1
+    );
+
+    // The per-address bucket: a burst, then a wait; another address is free.
+    let a: IpAddr = "192.0.2.1".parse().unwrap();
+    for i in 0..RATE.burst {
+        assert_eq!(
+            counters.take_token(a).await.unwrap(),
+            Ok(()),
+            "{engine} token {i}"
+        );
+    }
+    let wait = counters.take_token(a).await.unwrap().expect_err(engine);
+    assert!(
+        wait > Duration::ZERO && wait <= Duration::from_secs(1),
+        "{engine}: {wait:?}"
+    );
+    assert_eq!(
+        counters
+            .take_token("192.0.2.2".parse().unwrap())
+            .await
+            .unwrap(),
+        Ok(())
+    );
+
+    // 100 increments at once: exactly 100, each seeing a different count.
+    let key = CounterKey::CodeEmails(format!("{engine}-parallel"));
+    let hits: Vec<_> = (0..100)
+        .map(|_| {
+            let counters = counters.clone();
+            let key = key.clone();
+            tokio::spawn(async move { counters.hit(&key, window, None, now_millis()).await })
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for hit in hits {
+        seen.insert(hit.await.unwrap().unwrap());
+    }
+    assert_eq!(seen, (1..=100).collect(), "{engine}: every count seen once");
+    assert_eq!(
+        counters
+            .window(&key, window, now_millis())
+            .await
+            .unwrap()
+            .count,
+        100,
+        "{engine}"
+    );
+
+    // Concurrent strikes: each one counted.
+    let lock = CounterKey::Lockout(format!("{engine}-parallel-lock"));
+    let strikes: Vec<_> = (0..10)
+        .map(|_| {
+            let counters = counters.clone();
+            let lock = lock.clone();
+            tokio::spawn(async move { counters.strike(&lock, &policy, t0).await })
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for strike in strikes {
+        seen.insert(strike.await.unwrap().unwrap().strikes);
+    }
+    assert_eq!(seen, (1..=10).collect(), "{engine}");
+    counters.ping().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_conforms() {
+    sessions_conform("memory", MemorySessions::new(1000)).await;
+    counters_conform("memory", Arc::new(MemoryCounters::new(RATE))).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_conforms_and_sweeps_what_expired() {
+    let dir = support::TempDir::new("store-conformance");
+    // The directory is created when missing.
+    let path = dir.0.join("nested").join("portal.db");
+    let db = Arc::new(SqliteDb::open(&path, RATE).await.unwrap());
+    sessions_conform("sqlite", db.sessions()).await;
+    counters_conform("sqlite", db.clone()).await;
+    assert!(path.exists());
+
+    // The sweep removes expired counters, buckets and lockouts, not live ones.
+    let live = CounterKey::CodeEmails("sweep".into());
+    db.hit(&live, Duration::from_secs(3600), None, now_millis())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.sweep(now_millis()).await.unwrap(),
+        0,
+        "nothing live is swept"
+    );
+    let removed = db.sweep(now_millis() + 2 * 24 * 60 * MIN).await.unwrap();
+    assert!(removed >= 100, "removed {removed}");
+    assert_eq!(
+        db.window(&live, Duration::from_secs(3600), now_millis())
+            .await
+            .unwrap()
+            .count,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn redis_conforms_and_every_key_expires() {
+    let redis = support::Redis::start();
+    let db = Arc::new(RedisDb::connect(&redis.url, RATE).await.unwrap());
+    sessions_conform("redis", db.sessions()).await;
+    counters_conform("redis", db.clone()).await;
+
+    // Redis forgets by itself: every key the portal wrote carries a TTL.
+    let port = redis.url.rsplit(':').next().unwrap();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-p", port])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let keys = cli(&["--scan", "--pattern", "portal:*"]);
+    let keys: Vec<&str> = keys.lines().collect();
+    assert!(keys.len() >= 6, "{keys:?}");
+    for key in keys {
+        let ttl: i64 = cli(&["PTTL", key]).trim().parse().unwrap();
+        assert!(ttl > 0, "{key} has no TTL ({ttl})");
+    }
+}
