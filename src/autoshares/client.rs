@@ -14,8 +14,8 @@ use serde::Serialize;
 use super::config::ApiConfig;
 use super::dto::{self, CodeRequest, Envelope, ResetRequest, SetPasswordRequest, TokenAnswer};
 use super::endpoints;
+use super::endpoints::Endpoint;
 use super::error::{AutoSharesError, Unavailable};
-use super::latency::Latency;
 use super::secret::{NewPassword, ResetCode, ResetToken, SecretAnswer};
 
 const APP_KEY_HEADER: &str = "Et-App-Key";
@@ -35,7 +35,6 @@ pub enum SignIn {
 pub struct AutoSharesClient {
     http: reqwest::Client,
     config: ApiConfig,
-    latency: Latency,
 }
 
 impl AutoSharesClient {
@@ -48,17 +47,7 @@ impl AutoSharesClient {
             .user_agent(concat!("autoshares-portal/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|_| AutoSharesError::Unavailable(Unavailable::Other))?;
-        Ok(Self {
-            http,
-            config,
-            latency: Latency::default(),
-        })
-    }
-
-    /// How long `endpoint` usually takes to answer (a moving average of the
-    /// calls that got an answer; zero before the first).
-    pub fn typical_latency(&self, endpoint: &'static str) -> std::time::Duration {
-        self.latency.typical(endpoint)
+        Ok(Self { http, config })
     }
 
     /// Where the upstream lives (the embedded sandbox's real address, when
@@ -72,7 +61,7 @@ impl AutoSharesClient {
         let url =
             endpoints::secret_question(&self.config.base_url, &self.config.api_version, login);
         let envelope = self
-            .envelope("secret_question", self.request(Method::GET, url))
+            .envelope(Endpoint::SecretQuestion, self.request(Method::GET, url))
             .await?;
         Ok(dto::model_text(envelope.model.as_ref()))
     }
@@ -87,7 +76,7 @@ impl AutoSharesClient {
             user: login,
             secret_question_answer: answer.map(SecretAnswer::expose),
         };
-        self.send_json("reset", Method::POST, endpoints::RESET, &body)
+        self.send_json(Endpoint::Reset, Method::POST, endpoints::RESET, &body)
             .await
             .map(drop)
     }
@@ -98,7 +87,7 @@ impl AutoSharesClient {
             code: code.expose(),
         };
         let envelope = self
-            .send_json("code", Method::POST, endpoints::RESET_CODE, &body)
+            .send_json(Endpoint::Code, Method::POST, endpoints::RESET_CODE, &body)
             .await?;
         dto::model_text(envelope.model.as_ref())
             .map(ResetToken::new)
@@ -117,9 +106,14 @@ impl AutoSharesClient {
             password: password.expose(),
             password_confirmation: confirmation.expose(),
         };
-        self.send_json("password", Method::PUT, endpoints::SET_PASSWORD, &body)
-            .await
-            .map(drop)
+        self.send_json(
+            Endpoint::Password,
+            Method::PUT,
+            endpoints::SET_PASSWORD,
+            &body,
+        )
+        .await
+        .map(drop)
     }
 
     /// The `/token` sign-in check. Upstream's token is not kept.
@@ -137,7 +131,7 @@ impl AutoSharesClient {
         if let Some(code) = verification_code {
             request = request.header("VerificationCode", code);
         }
-        let (status, body) = self.exchange("token", request).await?;
+        let (status, body) = self.exchange(Endpoint::Token, request).await?;
         let value = dto::parse_json(status, &body)?;
         let answer: TokenAnswer = serde_json::from_value(value)
             .map_err(|_| AutoSharesError::Unavailable(Unavailable::UnexpectedShape))?;
@@ -160,7 +154,7 @@ impl AutoSharesClient {
 
     async fn send_json(
         &self,
-        endpoint: &'static str,
+        endpoint: Endpoint,
         method: Method,
         path: &str,
         body: &impl Serialize,
@@ -172,13 +166,13 @@ impl AutoSharesClient {
 
     async fn envelope(
         &self,
-        endpoint: &'static str,
+        endpoint: Endpoint,
         request: RequestBuilder,
     ) -> Result<Envelope, AutoSharesError> {
         let (status, body) = self.exchange(endpoint, request).await?;
         let parsed = dto::parse_envelope(status, &body);
         if let Err(AutoSharesError::AppKeyRejected) = &parsed {
-            tracing::error!(event = "upstream_app_key_rejected", endpoint);
+            tracing::error!(event = "upstream_app_key_rejected", %endpoint);
         }
         parsed
     }
@@ -186,7 +180,7 @@ impl AutoSharesClient {
     /// Send, and read at most `max_response_bytes` of the answer.
     async fn exchange(
         &self,
-        endpoint: &'static str,
+        endpoint: Endpoint,
         request: RequestBuilder,
     ) -> Result<(u16, Vec<u8>), AutoSharesError> {
         let started = Instant::now();
@@ -195,11 +189,10 @@ impl AutoSharesClient {
         let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         match &outcome {
             Ok((status, _)) => {
-                self.latency.record(endpoint, elapsed);
-                tracing::info!(event = "upstream_call", endpoint, status, elapsed_ms)
+                tracing::info!(event = "upstream_call", %endpoint, status, elapsed_ms)
             }
             Err(err) => {
-                tracing::warn!(event = "upstream_call_failed", endpoint, elapsed_ms, error = %err)
+                tracing::warn!(event = "upstream_call_failed", %endpoint, elapsed_ms, error = %err)
             }
         }
         outcome

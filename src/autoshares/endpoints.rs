@@ -77,3 +77,43 @@ mod tests {
         assert_eq!(email.query(), Some("username=hello%40autoshares.com"));
     }
 }
+
+/// The endpoints of the contract, one name for each everywhere: the
+/// client's logs, the latency averages, the upstream gateway, the
+/// sandbox's fault knobs and call counters, and the tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    SecretQuestion,
+    Reset,
+    Code,
+    Password,
+    Token,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 5] = [
+        Endpoint::SecretQuestion,
+        Endpoint::Reset,
+        Endpoint::Code,
+        Endpoint::Password,
+        Endpoint::Token,
+    ];
+
+    /// The name in logs (and in the sandbox's JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::SecretQuestion => "secret_question",
+            Endpoint::Reset => "reset",
+            Endpoint::Code => "code",
+            Endpoint::Password => "password",
+            Endpoint::Token => "token",
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

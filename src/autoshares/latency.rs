@@ -8,15 +8,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::endpoints::Endpoint;
+
 /// Weight of the newest sample in the moving average.
 const WEIGHT: f64 = 0.2;
 
 #[derive(Clone, Debug, Default)]
-pub struct Latency(Arc<Mutex<HashMap<&'static str, f64>>>);
+pub struct Latency(Arc<Mutex<HashMap<Endpoint, f64>>>);
 
 impl Latency {
     /// One answered call to `endpoint`.
-    pub fn record(&self, endpoint: &'static str, took: Duration) {
+    pub fn record(&self, endpoint: Endpoint, took: Duration) {
         if let Ok(mut averages) = self.0.lock() {
             let sample = took.as_secs_f64();
             averages
@@ -27,11 +29,11 @@ impl Latency {
     }
 
     /// The moving average for `endpoint`; zero before its first call.
-    pub fn typical(&self, endpoint: &'static str) -> Duration {
+    pub fn typical(&self, endpoint: Endpoint) -> Duration {
         self.0
             .lock()
             .ok()
-            .and_then(|averages| averages.get(endpoint).copied())
+            .and_then(|averages| averages.get(&endpoint).copied())
             .map(Duration::from_secs_f64)
             .unwrap_or_default()
     }
@@ -44,14 +46,14 @@ mod tests {
     #[test]
     fn the_average_follows_the_samples_per_endpoint() {
         let latency = Latency::default();
-        assert_eq!(latency.typical("code"), Duration::ZERO);
-        latency.record("code", Duration::from_millis(100));
-        assert_eq!(latency.typical("code"), Duration::from_millis(100));
+        assert_eq!(latency.typical(Endpoint::Code), Duration::ZERO);
+        latency.record(Endpoint::Code, Duration::from_millis(100));
+        assert_eq!(latency.typical(Endpoint::Code), Duration::from_millis(100));
         for _ in 0..50 {
-            latency.record("code", Duration::from_millis(300));
+            latency.record(Endpoint::Code, Duration::from_millis(300));
         }
-        let typical = latency.typical("code").as_millis();
+        let typical = latency.typical(Endpoint::Code).as_millis();
         assert!((295..=300).contains(&typical), "{typical}");
-        assert_eq!(latency.typical("reset"), Duration::ZERO);
+        assert_eq!(latency.typical(Endpoint::Reset), Duration::ZERO);
     }
 }

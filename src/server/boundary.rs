@@ -2,26 +2,27 @@
 //! sees. Details are logged here, as structured events with a hashed
 //! identifier; the trader gets a fixed `PortalError`.
 
+use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
 use crate::error::PortalError;
 
 /// Map an upstream failure that has no step-specific meaning.
-pub fn upstream(endpoint: &'static str, ident: &str, err: &AutoSharesError) -> PortalError {
+pub fn upstream(endpoint: Endpoint, ident: &str, err: &AutoSharesError) -> PortalError {
     match err {
         AutoSharesError::AppKeyRejected => {
             tracing::error!(
                 event = "upstream_app_key_rejected",
-                endpoint,
+                %endpoint,
                 "AutoShares rejected the portal's app key: fix AUTOSHARES_APP_KEY; every reset fails until then"
             );
             PortalError::Unavailable
         }
         AutoSharesError::Unavailable(reason) => {
-            tracing::warn!(event = "upstream_unavailable", endpoint, ident, reason = %reason);
+            tracing::warn!(event = "upstream_unavailable", %endpoint, ident, reason = %reason);
             PortalError::Unavailable
         }
         AutoSharesError::Rejected { codes, .. } => {
-            tracing::warn!(event = "upstream_rejected", endpoint, ident, codes = ?codes);
+            tracing::warn!(event = "upstream_rejected", %endpoint, ident, codes = ?codes);
             PortalError::CouldNotStart
         }
     }

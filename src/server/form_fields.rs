@@ -23,6 +23,9 @@ use crate::server_fns::{
     SubmitLogin, SubmitPassword,
 };
 
+/// Where the server functions are mounted.
+const SERVER_FN_PREFIX: &str = "/api/";
+
 /// The fields each server function takes: its argument names.
 fn expected_fields(path: &str) -> Option<&'static [&'static str]> {
     let table: [(&str, &'static [&'static str]); 9] = [
@@ -50,8 +53,20 @@ pub fn fields_are_exact(body: &[u8], expected: &[&str]) -> bool {
 }
 
 pub async fn exact_fields_only(request: Request, next: Next) -> Response {
-    let Some(expected) = expected_fields(request.uri().path()) else {
+    let path = request.uri().path();
+    if !path.starts_with(SERVER_FN_PREFIX) {
         return next.run(request).await;
+    }
+    // A server function missing from the table fails closed: nothing runs
+    // unchecked (and the test below fails first).
+    let Some(expected) = expected_fields(path) else {
+        tracing::error!(event = "server_fn_without_field_list", %path);
+        let (parts, _) = request.into_parts();
+        return refuse(
+            &parts,
+            &PortalError::UnexpectedFields,
+            StatusCode::BAD_REQUEST,
+        );
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
@@ -99,7 +114,22 @@ pub fn refuse(
 
 #[cfg(test)]
 mod tests {
-    use super::fields_are_exact;
+    use super::{expected_fields, fields_are_exact, SERVER_FN_PREFIX};
+
+    #[test]
+    fn every_server_function_has_its_field_list() {
+        let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(paths.len() >= 9, "{paths:?}");
+        for path in paths {
+            assert!(path.starts_with(SERVER_FN_PREFIX), "{path}");
+            assert!(
+                expected_fields(path).is_some(),
+                "{path} has no entry in form_fields::expected_fields"
+            );
+        }
+    }
 
     #[test]
     fn exact_fields_pass_and_anything_else_fails() {

@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod config;
 pub mod dev_pages;
 pub mod form_fields;
+pub mod gateway;
 pub mod identity;
 pub mod limits;
 pub mod readiness;
@@ -32,7 +33,7 @@ use crate::sandbox::{Sandbox, SandboxConfig};
 use crate::store::{BucketRate, Store};
 use config::{Config, HmacKey, Upstream};
 use limits::Limiter;
-use state::{AppState, MAX_UPSTREAM_IN_FLIGHT};
+use state::AppState;
 
 /// Largest request body accepted (SECURITY.md #23).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -87,7 +88,7 @@ pub async fn build_state(
         config: Arc::new(config),
         client,
         sandbox,
-        upstream_permits: Arc::new(tokio::sync::Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
+        gateway: gateway::Gateway::default(),
         store,
         readiness: Arc::default(),
     })

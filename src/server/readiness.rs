@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::state::AppState;
+use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
 
 /// How long one upstream probe answers for.
@@ -91,10 +92,17 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn probe(state: &AppState) -> Upstream {
-    let Ok(_slot) = state.upstream_permits.acquire().await else {
+    let call = state
+        .gateway
+        .call(
+            Endpoint::SecretQuestion,
+            state.client.secret_question(PROBE_LOGIN),
+        )
+        .await;
+    let Ok(outcome) = call else {
         return Upstream::Unavailable;
     };
-    match state.client.secret_question(PROBE_LOGIN).await {
+    match outcome {
         Ok(_) | Err(AutoSharesError::Rejected { .. }) => Upstream::Ok,
         Err(AutoSharesError::AppKeyRejected) => {
             tracing::error!(

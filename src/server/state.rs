@@ -4,17 +4,14 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use tokio::sync::Semaphore;
 
 use super::config::{Config, HmacKey};
+use super::gateway::Gateway;
 use super::limits::Limiter;
 use super::readiness::Readiness;
 use crate::autoshares::client::AutoSharesClient;
 use crate::sandbox::Sandbox;
 use crate::store::Store;
-
-/// Upstream calls allowed in flight at once (SECURITY.md #15).
-pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,7 +21,8 @@ pub struct AppState {
     /// Present only in sandbox mode: the dev mailbox reads it.
     pub sandbox: Option<Sandbox>,
     pub limiter: Arc<Limiter>,
-    pub upstream_permits: Arc<Semaphore>,
+    /// Every upstream call goes through it (slots, latency, decoy waits).
+    pub gateway: Gateway,
     /// Sessions and counters (`PORTAL_STORE`).
     pub store: Store,
     /// The key identifiers are hashed with: configured, or kept by the store.

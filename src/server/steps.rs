@@ -1,21 +1,24 @@
 //! [ssr] What each server function does, step by step.
 //!
-//! Each step reads the session, checks the flow admits it, calls the
-//! AutoShares client, applies the transition, cycles the session id on
-//! success and writes the session. A step for the wrong page redirects to
-//! the right one. Successes end with a redirect to the next page, which
-//! renders from the session: that is what makes no-JS form posts work.
+//! A step reads the session, asks the flow whether it may run, makes its
+//! upstream call through the [`Gateway`](super::gateway::Gateway), and
+//! returns an [`Outcome`]: advance, stay with an error, end the flow,
+//! finish, or go elsewhere. One function, [`StepContext::apply`], carries
+//! every outcome out: the session write, the id rotation, the redirect.
+//! So no step can forget one of them. Successes end with a redirect to the
+//! next page, which renders from the session: that is what makes no-JS
+//! form posts work.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use leptos::prelude::use_context;
-use tokio::sync::SemaphorePermit;
 
 use super::boundary;
 use super::identity::{clean_login, decoy_question, ident_hash};
 use super::limits::{minutes, until, Counted, Limited};
 use super::session::FlowSession;
 use super::state::AppState;
+use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::{AutoSharesError, Unavailable};
 use crate::autoshares::secret::{NewPassword, ResetCode, SecretAnswer};
 use crate::error::PortalError;
@@ -27,6 +30,23 @@ use crate::store::Lockout;
 
 /// The upstream code for a wrong secret answer.
 const INCORRECT_ANSWER: &str = "ErrorIncorrectAnswer";
+
+/// What a step decided.
+#[derive(Debug)]
+enum Outcome {
+    /// The flow moved on: new session id, new state, on to its page.
+    Advance(Flow),
+    /// The flow stays on its step (counters and idle timer kept) and the
+    /// trader sees `error` next to the form.
+    Stay(Flow, PortalError),
+    /// The flow is destroyed (expired, or too many wrong tries); the
+    /// expired page says why.
+    End(PortalError),
+    /// The password was changed: the flow is destroyed, the done page shown.
+    Finish,
+    /// Nothing to do on this step: go to `path`.
+    GoTo(&'static str),
+}
 
 /// Everything one step needs.
 struct StepContext {
@@ -53,43 +73,60 @@ impl StepContext {
         })
     }
 
-    fn ident(&self, login: &str) -> String {
-        ident_hash(&self.state.hmac_key.0, login)
-    }
-
-    /// The flow, if it may serve `step` now. Otherwise the trader has been
-    /// redirected (wrong step, expired or no flow) and `None` comes back.
-    async fn admit(&self, step: Step) -> Result<Option<Flow>, PortalError> {
-        let Some(flow) = self.session.flow().await? else {
-            redirect(EXPIRED_PATH);
-            return Ok(None);
-        };
-        match flow.admit(step, self.now, &self.state.config.flow_limits) {
-            Ok(()) => Ok(Some(flow)),
-            Err(Refusal::WrongStep(actual)) => {
-                redirect(actual.path());
-                Ok(None)
+    /// Carry out what a step decided. The only place that writes the
+    /// flow, rotates the session id or redirects after a step.
+    async fn apply(&self, outcome: Outcome) -> Result<(), PortalError> {
+        match outcome {
+            Outcome::Advance(flow) => {
+                self.session.advance(&flow).await?;
+                redirect(flow.step().path());
+                Ok(())
             }
-            Err(_) => {
-                tracing::info!(event = "flow_expired", ident = %self.ident(flow.login()));
-                self.session.end_because(PortalError::SessionExpired).await;
+            Outcome::Stay(flow, error) => {
+                self.session.keep(&flow).await?;
+                Err(error)
+            }
+            Outcome::End(reason) => {
+                self.session.end_because(reason).await;
                 redirect(EXPIRED_PATH);
-                Ok(None)
+                Ok(())
+            }
+            Outcome::Finish => {
+                self.session.finish().await?;
+                redirect(Step::Done.path());
+                Ok(())
+            }
+            Outcome::GoTo(path) => {
+                redirect(path);
+                Ok(())
             }
         }
     }
 
-    /// One of the bounded upstream slots (SECURITY.md #15).
-    async fn upstream_slot(&self) -> Result<SemaphorePermit<'_>, PortalError> {
-        self.state
-            .upstream_permits
-            .acquire()
-            .await
-            .map_err(|_| PortalError::Unavailable)
+    fn ident(&self, login: &str) -> String {
+        ident_hash(&self.state.hmac_key.0, login)
     }
 
-    /// Whether one more `what` fits this identifier's window.
-    /// Fails closed: when the store can't count, the step stops here.
+    /// The flow, if it may serve `step` now; otherwise where the trader
+    /// goes instead (wrong step, expired or no flow).
+    async fn admit(&self, step: Step) -> Result<Result<Flow, Outcome>, PortalError> {
+        let Some(flow) = self.session.flow().await? else {
+            return Ok(Err(Outcome::GoTo(EXPIRED_PATH)));
+        };
+        Ok(
+            match flow.admit(step, self.now, &self.state.config.flow_limits) {
+                Ok(()) => Ok(flow),
+                Err(Refusal::WrongStep(actual)) => Err(Outcome::GoTo(actual.path())),
+                Err(_) => {
+                    tracing::info!(event = "flow_expired", ident = %self.ident(flow.login()));
+                    Err(Outcome::End(PortalError::SessionExpired))
+                }
+            },
+        )
+    }
+
+    /// Whether one more `what` fits this identifier's window. Fails
+    /// closed: when the store can't count, the step stops here.
     async fn within_limit(&self, what: Counted, ident: &str) -> Result<(), PortalError> {
         match self.state.limiter.check(what, ident, now_millis()).await {
             Ok(()) => Ok(()),
@@ -116,9 +153,7 @@ impl StepContext {
             .await
             .map_err(|_| PortalError::Unavailable)
     }
-}
 
-impl StepContext {
     /// A refusal after `admit` succeeded means the flow and the page
     /// disagree: treat it as an expired flow rather than guess.
     fn refused(&self, refusal: Refusal) -> PortalError {
@@ -130,6 +165,55 @@ impl StepContext {
             Refusal::WrongStep(_) | Refusal::Expired => PortalError::SessionExpired,
         }
     }
+
+    /// Too many wrong answers or codes. With a lockout, the expired page
+    /// says how long it lasts; a flow ended by wrong codes alone can start
+    /// again at once.
+    fn burned(&self, ident: &str, lockout: Option<Lockout>) -> Outcome {
+        tracing::warn!(event = "flow_burned", ident);
+        let minutes = lockout.map_or(0, |l| minutes(until(l.until, now_millis())));
+        Outcome::End(PortalError::TooManyAttempts { minutes })
+    }
+
+    /// Ask upstream to email a code, within the per-identifier budget.
+    async fn send_code(
+        &self,
+        login: &str,
+        ident: &str,
+        answer: Option<&SecretAnswer>,
+    ) -> Result<(), PortalError> {
+        self.within_limit(Counted::CodeEmail, ident).await?;
+        let client = &self.state.client;
+        match self
+            .state
+            .gateway
+            .call(Endpoint::Reset, client.request_reset(login, answer))
+            .await?
+        {
+            Ok(()) => self.count(Counted::CodeEmail, ident).await.map(drop),
+            Err(err) => Err(boundary::upstream(Endpoint::Reset, ident, &err)),
+        }
+    }
+}
+
+/// Run a step's decision through [`StepContext::apply`].
+macro_rules! step {
+    ($ctx:ident => $body:expr) => {{
+        let $ctx = StepContext::current().await?;
+        let outcome: Result<Outcome, PortalError> = async { $body }.await;
+        $ctx.apply(outcome?).await
+    }};
+}
+
+/// The flow for `$step`, or return the outcome that sends the trader
+/// where they belong.
+macro_rules! admitted {
+    ($ctx:ident, $step:expr) => {
+        match $ctx.admit($step).await? {
+            Ok(flow) => flow,
+            Err(elsewhere) => return Ok(elsewhere),
+        }
+    };
 }
 
 fn redirect(path: &str) {
@@ -181,298 +265,230 @@ pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
 
 /// Step 1: look up the secret question; without one, send the code now.
 pub async fn submit_login(login: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    if let Some(flow) = ctx.session.flow().await? {
-        // A flow is already under way in this session: go back to it.
-        if ctx.admit(flow.step()).await?.is_some() {
-            redirect(flow.step().path());
+    step!(ctx => {
+        if let Some(flow) = ctx.session.flow().await? {
+            // A flow is already under way in this session: go back to it.
+            let flow = admitted!(ctx, flow.step());
+            return Ok(Outcome::GoTo(flow.step().path()));
         }
-        return Ok(());
-    }
-    let login = match clean_login(&login) {
-        Ok(login) => login,
-        Err(err) => {
-            ctx.session.set_draft_login(login.trim()).await;
-            return Err(err);
-        }
-    };
-    let ident = ctx.ident(&login);
-    let config = &ctx.state.config;
-    let flow = {
-        let _slot = ctx.upstream_slot().await?;
-        match ctx.state.client.secret_question(&login).await {
-            Ok(Some(question)) => Flow::asked(login.clone(), question, false, ctx.now),
-            Ok(None) => {
-                if let Err(err) = send_code(&ctx, &login, &ident, None).await {
-                    ctx.session.set_draft_login(&login).await;
-                    return Err(err);
-                }
-                Flow::code_sent_without_question(login.clone(), false, ctx.now)
-            }
-            Err(AutoSharesError::Rejected { codes, .. }) => {
-                // Most likely an unknown login. Answer exactly as for a
-                // known one (SECURITY.md #16, #17).
-                tracing::info!(event = "lookup_rejected", ident = %ident, codes = ?codes);
-                if config.decoy_questions {
-                    let question = decoy_question(&ctx.state.hmac_key.0, &login);
-                    Flow::asked(login.clone(), question, true, ctx.now)
-                } else {
-                    // A known login without a question has a code sent now.
-                    as_long_as(&ctx, "reset").await;
-                    Flow::code_sent_without_question(login.clone(), true, ctx.now)
-                }
-            }
+        let login = match clean_login(&login) {
+            Ok(login) => login,
             Err(err) => {
-                ctx.session.set_draft_login(&login).await;
-                return Err(boundary::upstream("secret_question", &ident, &err));
+                ctx.session.set_draft_login(login.trim()).await;
+                return Err(err);
             }
+        };
+        let started = start_flow(&ctx, &login).await;
+        if started.is_err() {
+            ctx.session.set_draft_login(&login).await;
         }
-    };
-    tracing::info!(event = "flow_started", ident = %ident, step = ?flow.step());
-    ctx.session.advance(&flow).await?;
-    redirect(flow.step().path());
-    Ok(())
+        started
+    })
 }
 
-/// Ask upstream to email a code, within the per-identifier budget.
-async fn send_code(
-    ctx: &StepContext,
-    login: &str,
-    ident: &str,
-    answer: Option<&SecretAnswer>,
-) -> Result<(), PortalError> {
-    ctx.within_limit(Counted::CodeEmail, ident).await?;
-    match ctx.state.client.request_reset(login, answer).await {
-        Ok(()) => {
-            ctx.count(Counted::CodeEmail, ident).await?;
-            Ok(())
+async fn start_flow(ctx: &StepContext, login: &str) -> Result<Outcome, PortalError> {
+    let ident = ctx.ident(login);
+    let config = &ctx.state.config;
+    let client = &ctx.state.client;
+    let lookup = ctx
+        .state
+        .gateway
+        .call(Endpoint::SecretQuestion, client.secret_question(login))
+        .await?;
+    let login = login.to_string();
+    let flow = match lookup {
+        Ok(Some(question)) => Flow::asked(login, question, false, ctx.now),
+        Ok(None) => {
+            ctx.send_code(&login, &ident, None).await?;
+            Flow::code_sent_without_question(login, false, ctx.now)
         }
-        Err(err) => Err(boundary::upstream("reset", ident, &err)),
-    }
+        Err(AutoSharesError::Rejected { codes, .. }) => {
+            // Most likely an unknown login. Answer exactly as for a known
+            // one (SECURITY.md #16, #17).
+            tracing::info!(event = "lookup_rejected", ident = %ident, codes = ?codes);
+            if config.decoy_questions {
+                let question = decoy_question(&ctx.state.hmac_key.0, &login);
+                Flow::asked(login, question, true, ctx.now)
+            } else {
+                // A known login without a question has a code sent now.
+                ctx.state.gateway.skip(Endpoint::Reset).await;
+                Flow::code_sent_without_question(login, true, ctx.now)
+            }
+        }
+        Err(err) => return Err(boundary::upstream(Endpoint::SecretQuestion, &ident, &err)),
+    };
+    tracing::info!(event = "flow_started", ident = %ident, step = ?flow.step());
+    Ok(Outcome::Advance(flow))
 }
 
 /// Step 2: the answer to the secret question.
 pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    let Some(flow) = ctx.admit(Step::Question).await? else {
-        return Ok(());
-    };
-    if answer.trim().is_empty() {
-        return Err(PortalError::AnswerMissing);
-    }
-    let ident = ctx.ident(flow.login());
-    ctx.within_limit(Counted::WrongAnswer, &ident).await?;
-    let answer = SecretAnswer::new(answer);
-    ctx.within_limit(Counted::CodeEmail, &ident).await?;
-    let outcome = {
-        let _slot = ctx.upstream_slot().await?;
-        ctx.state
-            .client
-            .request_reset(flow.login(), Some(&answer))
-            .await
-    };
-    // A decoy (unknown login) makes the very same call, so neither the
-    // timing nor the answer tells it from a known login answered wrongly
-    // (SECURITY.md #17); upstream's "no such user" reads as a wrong answer.
-    let wrong_answer = |err: &AutoSharesError| {
-        err.has_code(INCORRECT_ANSWER)
-            || (flow.is_decoy() && matches!(err, AutoSharesError::Rejected { .. }))
-    };
-    match outcome {
-        Ok(()) => {
-            ctx.count(Counted::CodeEmail, &ident).await?;
-            let flow = flow.answered(answer, ctx.now).map_err(|r| ctx.refused(r))?;
-            tracing::info!(event = "answer_accepted", ident = %ident);
-            ctx.session.advance(&flow).await?;
-            redirect(Step::Code.path());
-            Ok(())
+    step!(ctx => {
+        let flow = admitted!(ctx, Step::Question);
+        if answer.trim().is_empty() {
+            return Err(PortalError::AnswerMissing);
         }
-        Err(err) if wrong_answer(&err) => {
-            let lockout = ctx.count(Counted::WrongAnswer, &ident).await?;
-            tracing::info!(event = "answer_rejected", ident = %ident);
-            let limits = ctx.state.config.flow_limits;
-            match (lockout, flow.answer_rejected(ctx.now, &limits)) {
-                (None, Ok(flow)) => {
-                    ctx.session.keep(&flow).await?;
-                    Err(PortalError::WrongAnswer)
-                }
-                (lockout, _) => burned(&ctx, &ident, lockout).await,
+        let ident = ctx.ident(flow.login());
+        ctx.within_limit(Counted::WrongAnswer, &ident).await?;
+        ctx.within_limit(Counted::CodeEmail, &ident).await?;
+        let answer = SecretAnswer::new(answer);
+        let client = &ctx.state.client;
+        let outcome = ctx
+            .state
+            .gateway
+            .call(Endpoint::Reset, client.request_reset(flow.login(), Some(&answer)))
+            .await?;
+        // A decoy (unknown login) makes the very same call, so neither the
+        // timing nor the answer tells it from a known login answered
+        // wrongly (SECURITY.md #17); upstream's "no such user" reads as a
+        // wrong answer.
+        let wrong_answer = |err: &AutoSharesError| {
+            err.has_code(INCORRECT_ANSWER)
+                || (flow.is_decoy() && matches!(err, AutoSharesError::Rejected { .. }))
+        };
+        match outcome {
+            Ok(()) => {
+                ctx.count(Counted::CodeEmail, &ident).await?;
+                let flow = flow.answered(answer, ctx.now).map_err(|r| ctx.refused(r))?;
+                tracing::info!(event = "answer_accepted", ident = %ident);
+                Ok(Outcome::Advance(flow))
             }
+            Err(err) if wrong_answer(&err) => {
+                let lockout = ctx.count(Counted::WrongAnswer, &ident).await?;
+                tracing::info!(event = "answer_rejected", ident = %ident);
+                let limits = ctx.state.config.flow_limits;
+                Ok(match (lockout, flow.answer_rejected(ctx.now, &limits)) {
+                    (None, Ok(flow)) => Outcome::Stay(flow, PortalError::WrongAnswer),
+                    (lockout, _) => ctx.burned(&ident, lockout),
+                })
+            }
+            Err(err) => Ok(Outcome::Stay(
+                flow.touched(ctx.now),
+                boundary::upstream(Endpoint::Reset, &ident, &err),
+            )),
         }
-        Err(err) => {
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            Err(boundary::upstream("reset", &ident, &err))
-        }
-    }
+    })
 }
 
 /// Step 3: the emailed code, exchanged for the reset token.
 pub async fn submit_code(code: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    let Some(flow) = ctx.admit(Step::Code).await? else {
-        return Ok(());
-    };
-    let code: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    if code.is_empty() {
-        return Err(PortalError::CodeMissing);
-    }
-    let ident = ctx.ident(flow.login());
-    let well_formed = code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
-    let outcome = if !well_formed {
-        Err(None)
-    } else if flow.is_decoy() {
-        as_long_as(&ctx, "code").await;
-        Err(None)
-    } else {
-        let _slot = ctx.upstream_slot().await?;
-        ctx.state
-            .client
-            .exchange_code(&ResetCode::new(code))
-            .await
-            .map_err(Some)
-    };
-    match outcome {
-        Ok(token) => {
-            let flow = flow
-                .code_accepted(token, ctx.now)
-                .map_err(|r| ctx.refused(r))?;
-            tracing::info!(event = "code_accepted", ident = %ident);
-            ctx.session.advance(&flow).await?;
-            redirect(Step::Password.path());
-            Ok(())
+    step!(ctx => {
+        let flow = admitted!(ctx, Step::Code);
+        let code: String = code
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if code.is_empty() {
+            return Err(PortalError::CodeMissing);
         }
-        Err(None | Some(AutoSharesError::Rejected { .. })) => {
-            tracing::info!(event = "code_rejected", ident = %ident);
-            match flow.code_rejected(ctx.now, &ctx.state.config.flow_limits) {
-                Ok(flow) => {
-                    ctx.session.keep(&flow).await?;
-                    Err(PortalError::WrongCode)
-                }
-                Err(_) => burned(&ctx, &ident, None).await,
+        let ident = ctx.ident(flow.login());
+        let well_formed = code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
+        let gateway = &ctx.state.gateway;
+        let outcome = if !well_formed {
+            Err(None)
+        } else if flow.is_decoy() {
+            gateway.skip(Endpoint::Code).await;
+            Err(None)
+        } else {
+            let code = ResetCode::new(code);
+            gateway
+                .call(Endpoint::Code, ctx.state.client.exchange_code(&code))
+                .await?
+                .map_err(Some)
+        };
+        match outcome {
+            Ok(token) => {
+                let flow = flow.code_accepted(token, ctx.now).map_err(|r| ctx.refused(r))?;
+                tracing::info!(event = "code_accepted", ident = %ident);
+                Ok(Outcome::Advance(flow))
             }
+            Err(None | Some(AutoSharesError::Rejected { .. })) => {
+                tracing::info!(event = "code_rejected", ident = %ident);
+                Ok(match flow.code_rejected(ctx.now, &ctx.state.config.flow_limits) {
+                    Ok(flow) => Outcome::Stay(flow, PortalError::WrongCode),
+                    Err(_) => ctx.burned(&ident, None),
+                })
+            }
+            Err(Some(err)) => Ok(Outcome::Stay(
+                flow.touched(ctx.now),
+                boundary::upstream(Endpoint::Code, &ident, &err),
+            )),
         }
-        Err(Some(err)) => {
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            Err(boundary::upstream("code", &ident, &err))
-        }
-    }
+    })
 }
 
 /// Step 3's other action: email a new code.
 pub async fn resend_code() -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    let Some(flow) = ctx.admit(Step::Code).await? else {
-        return Ok(());
-    };
-    let limits = ctx.state.config.flow_limits;
-    let ident = ctx.ident(flow.login());
-    let (login, answer) = flow
-        .resend_request(&limits)
-        .map(|(login, answer)| (login.to_string(), answer.cloned()))
-        .map_err(|r| ctx.refused(r))?;
-    if flow.is_decoy() {
-        as_long_as(&ctx, "reset").await;
-    } else {
-        let _slot = ctx.upstream_slot().await?;
-        if let Err(err) = send_code(&ctx, &login, &ident, answer.as_ref()).await {
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            return Err(err);
+    step!(ctx => {
+        let flow = admitted!(ctx, Step::Code);
+        let limits = ctx.state.config.flow_limits;
+        let ident = ctx.ident(flow.login());
+        let (login, answer) = flow
+            .resend_request(&limits)
+            .map(|(login, answer)| (login.to_string(), answer.cloned()))
+            .map_err(|r| ctx.refused(r))?;
+        if flow.is_decoy() {
+            ctx.state.gateway.skip(Endpoint::Reset).await;
+        } else if let Err(err) = ctx.send_code(&login, &ident, answer.as_ref()).await {
+            return Ok(Outcome::Stay(flow.touched(ctx.now), err));
         }
-    }
-    let flow = flow
-        .code_resent(ctx.now, &limits)
-        .map_err(|r| ctx.refused(r))?;
-    tracing::info!(event = "code_resent", ident = %ident, codes_sent = flow.codes_sent());
-    ctx.session.advance(&flow).await?;
-    redirect(Step::Code.path());
-    Ok(())
+        let flow = flow.code_resent(ctx.now, &limits).map_err(|r| ctx.refused(r))?;
+        tracing::info!(event = "code_resent", ident = %ident, codes_sent = flow.codes_sent());
+        Ok(Outcome::Advance(flow))
+    })
 }
 
 /// Step 4: the new password, checked here first, then set upstream.
 pub async fn submit_password(password: String, confirmation: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    let Some(flow) = ctx.admit(Step::Password).await? else {
-        return Ok(());
-    };
-    let config = &ctx.state.config;
-    config.policy.check(
-        &password,
-        &confirmation,
-        &[flow.login(), config.broker_name.as_str()],
-    )?;
-    let ident = ctx.ident(flow.login());
-    let token = flow.token().map_err(|r| ctx.refused(r))?;
-    let outcome = {
-        let _slot = ctx.upstream_slot().await?;
-        ctx.state
-            .client
-            .set_password(
-                token,
-                &NewPassword::new(password),
-                &NewPassword::new(confirmation),
+    step!(ctx => {
+        let flow = admitted!(ctx, Step::Password);
+        let config = &ctx.state.config;
+        config.policy.check(
+            &password,
+            &confirmation,
+            &[flow.login(), config.broker_name.as_str()],
+        )?;
+        let ident = ctx.ident(flow.login());
+        let token = flow.token().map_err(|r| ctx.refused(r))?;
+        let (password, confirmation) = (NewPassword::new(password), NewPassword::new(confirmation));
+        let outcome = ctx
+            .state
+            .gateway
+            .call(
+                Endpoint::Password,
+                ctx.state.client.set_password(token, &password, &confirmation),
             )
-            .await
-    };
-    match outcome {
-        Ok(()) => {
-            flow.password_changed().map_err(|r| ctx.refused(r))?;
-            tracing::info!(event = "password_changed", ident = %ident);
-            ctx.session.finish().await?;
-            redirect(Step::Done.path());
-            Ok(())
+            .await?;
+        match outcome {
+            Ok(()) => {
+                flow.password_changed().map_err(|r| ctx.refused(r))?;
+                tracing::info!(event = "password_changed", ident = %ident);
+                Ok(Outcome::Finish)
+            }
+            Err(AutoSharesError::Rejected { codes, .. }) => {
+                tracing::info!(event = "password_rejected", ident = %ident, codes = ?codes);
+                Ok(Outcome::Stay(flow.touched(ctx.now), PortalError::PasswordRejected))
+            }
+            Err(AutoSharesError::Unavailable(Unavailable::Timeout)) => {
+                // The change may or may not have happened upstream: never
+                // claim success (SECURITY.md #27).
+                tracing::warn!(event = "password_status_unknown", ident = %ident);
+                Ok(Outcome::Stay(flow.touched(ctx.now), PortalError::StatusUnknown))
+            }
+            Err(err) => Ok(Outcome::Stay(
+                flow.touched(ctx.now),
+                boundary::upstream(Endpoint::Password, &ident, &err),
+            )),
         }
-        Err(AutoSharesError::Rejected { codes, .. }) => {
-            tracing::info!(event = "password_rejected", ident = %ident, codes = ?codes);
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            Err(PortalError::PasswordRejected)
-        }
-        Err(AutoSharesError::Unavailable(Unavailable::Timeout)) => {
-            // The change may or may not have happened upstream: never
-            // claim success (SECURITY.md #27).
-            tracing::warn!(event = "password_status_unknown", ident = %ident);
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            Err(PortalError::StatusUnknown)
-        }
-        Err(err) => {
-            ctx.session.keep(&flow.touched(ctx.now)).await?;
-            Err(boundary::upstream("password", &ident, &err))
-        }
-    }
+    })
 }
 
 /// Throw the flow away and go back to step 1.
 pub async fn start_over() -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
-    ctx.session.end().await;
-    redirect(Step::Start.path());
-    Ok(())
-}
-
-/// A decoy flow (unknown login) skips an upstream call a known login would
-/// make; it waits as long as that call usually takes instead, so timing
-/// doesn't tell them apart (SECURITY.md #17).
-async fn as_long_as(ctx: &StepContext, endpoint: &'static str) {
-    tokio::time::sleep(ctx.state.client.typical_latency(endpoint)).await;
-}
-
-/// Too many wrong answers or codes: the flow is destroyed and the trader
-/// sent to the page that says why. With a lockout, the page says how long
-/// it lasts; a flow burned by wrong codes alone can start again at once.
-async fn burned(
-    ctx: &StepContext,
-    ident: &str,
-    lockout: Option<Lockout>,
-) -> Result<(), PortalError> {
-    tracing::warn!(event = "flow_burned", ident);
-    let minutes = lockout.map_or(0, |l| minutes(until(l.until, now_millis())));
-    ctx.session
-        .end_because(PortalError::TooManyAttempts { minutes })
-        .await;
-    redirect(EXPIRED_PATH);
-    Ok(())
+    step!(ctx => {
+        ctx.session.end().await;
+        Ok(Outcome::GoTo(Step::Start.path()))
+    })
 }
 
 /// Why the last flow ended early, for the expired page.

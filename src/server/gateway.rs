@@ -1,0 +1,99 @@
+//! [ssr] The one way a step reaches AutoShares.
+//!
+//! Every upstream call takes one of the bounded in-flight slots
+//! (SECURITY.md #15) and, when it got an answer, feeds the moving average
+//! of its endpoint's latency. A decoy flow (unknown login) that skips a
+//! call a known login would make waits that long instead, so the time to
+//! answer doesn't tell them apart (SECURITY.md #17). Steps name the
+//! endpoint with the typed [`Endpoint`]: a typo can't remove a delay.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
+use crate::autoshares::endpoints::Endpoint;
+use crate::autoshares::error::AutoSharesError;
+use crate::autoshares::latency::Latency;
+use crate::error::PortalError;
+
+/// Upstream calls allowed in flight at once (SECURITY.md #15).
+pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    slots: Arc<Semaphore>,
+    latency: Latency,
+}
+
+impl Default for Gateway {
+    fn default() -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(MAX_UPSTREAM_IN_FLIGHT)),
+            latency: Latency::default(),
+        }
+    }
+}
+
+impl Gateway {
+    /// Make one upstream call to `endpoint` in a slot. `Err` only when no
+    /// slot can be had; the call's own outcome comes back inside.
+    pub async fn call<T>(
+        &self,
+        endpoint: Endpoint,
+        call: impl Future<Output = Result<T, AutoSharesError>>,
+    ) -> Result<Result<T, AutoSharesError>, PortalError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| PortalError::Unavailable)?;
+        let started = Instant::now();
+        let outcome = call.await;
+        // An answer, even a refusal, is a round trip worth timing; a
+        // timeout or a dropped connection is not.
+        if !matches!(outcome, Err(AutoSharesError::Unavailable(_))) {
+            self.latency.record(endpoint, started.elapsed());
+        }
+        Ok(outcome)
+    }
+
+    /// A decoy skips the call to `endpoint`: wait as long as it usually takes.
+    pub async fn skip(&self, endpoint: Endpoint) {
+        tokio::time::sleep(self.typical(endpoint)).await;
+    }
+
+    pub fn typical(&self, endpoint: Endpoint) -> Duration {
+        self.latency.typical(endpoint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autoshares::error::Unavailable;
+
+    #[tokio::test]
+    async fn answered_calls_are_timed_and_failures_are_not() {
+        let gateway = Gateway::default();
+        let answered = gateway
+            .call(Endpoint::Code, async {
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                Ok::<_, AutoSharesError>(())
+            })
+            .await
+            .unwrap();
+        assert!(answered.is_ok());
+        assert!(gateway.typical(Endpoint::Code) >= Duration::from_millis(30));
+        assert_eq!(gateway.typical(Endpoint::Reset), Duration::ZERO);
+        let failed = gateway
+            .call(Endpoint::Reset, async {
+                Err::<(), _>(AutoSharesError::Unavailable(Unavailable::Timeout))
+            })
+            .await
+            .unwrap();
+        assert!(failed.is_err());
+        assert_eq!(gateway.typical(Endpoint::Reset), Duration::ZERO);
+    }
+}
