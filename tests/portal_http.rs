@@ -791,7 +791,10 @@ async fn readiness_probes_upstream_at_most_every_30_seconds() {
         let ready = portal.get("/readyz", None).await;
         assert_eq!(ready.status(), StatusCode::OK);
         let body: serde_json::Value = ready.json().await.unwrap();
-        assert_eq!(body, serde_json::json!({"ready": true, "upstream": "ok", "store": "ok"}));
+        assert_eq!(
+            body,
+            serde_json::json!({"ready": true, "upstream": "ok", "store": "ok"})
+        );
     }
     assert_eq!(
         portal.upstream_calls().await,

@@ -2,20 +2,47 @@
 //! clear faults, read the mailbox and the call counters. Loopback dev
 //! tools: no app key.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::faults::{Endpoint, Fault};
-use super::{CallCounts, MailboxEntry, Sandbox};
+use super::{CallCounts, DemoUser, MailboxEntry, Sandbox};
 
 pub fn routes() -> Router<Sandbox> {
     Router::new()
         .route("/__sandbox/faults", post(set_fault).delete(clear_faults))
         .route("/__sandbox/mailbox", get(mailbox))
         .route("/__sandbox/calls", get(calls))
+        .route("/__sandbox/users", post(add_users))
+}
+
+/// `{"prefix": "load", "count": 100}` adds users `load-0` … `load-99`
+/// without a question (password `Load-Old-Pass-1`), for load tests that
+/// need many resets at once.
+#[derive(Deserialize)]
+struct AddUsers {
+    prefix: String,
+    count: u32,
+}
+
+async fn add_users(State(sandbox): State<Sandbox>, Json(request): Json<AddUsers>) -> StatusCode {
+    for i in 0..request.count.min(10_000) {
+        let login = format!("{}-{i}", request.prefix);
+        sandbox.add_user(
+            DemoUser {
+                email: format!("{login}@example.com"),
+                login,
+                question: None,
+                old_password: "Load-Old-Pass-1".into(),
+                two_factor: false,
+            },
+            None,
+        );
+    }
+    StatusCode::NO_CONTENT
 }
 
 #[derive(Deserialize)]
@@ -34,8 +61,21 @@ async fn clear_faults(State(sandbox): State<Sandbox>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn mailbox(State(sandbox): State<Sandbox>) -> Json<Vec<MailboxEntry>> {
-    Json(sandbox.mailbox())
+#[derive(Deserialize)]
+struct MailboxQuery {
+    login: Option<String>,
+}
+
+/// Every mail sent, or only `?login=`'s.
+async fn mailbox(
+    State(sandbox): State<Sandbox>,
+    Query(query): Query<MailboxQuery>,
+) -> Json<Vec<MailboxEntry>> {
+    let mut mail = sandbox.mailbox();
+    if let Some(login) = query.login {
+        mail.retain(|m| m.login == login);
+    }
+    Json(mail)
 }
 
 async fn calls(State(sandbox): State<Sandbox>) -> Json<CallCounts> {
