@@ -208,6 +208,7 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
     assert_eq!(ready.status, StatusCode::OK, "{ready:?}");
 
     redis.pause();
+    let calls_before = sandbox.calls().await;
     // JavaScript off: back to the page, which says so calmly.
     let code = sandbox.latest_code("alice").await;
     let posted = portal.post("/api/code", &cookie, &[("code", &code)]).await;
@@ -234,6 +235,9 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
         sandbox.sign_in_status("alice", NEW_PASSWORD).await,
         StatusCode::UNAUTHORIZED
     );
+    // Limits fail closed: nothing reached AutoShares while the portal
+    // could not count (the sign-in above is the sandbox's own /token).
+    assert_eq!(sandbox.calls().await, calls_before + 1);
 
     redis.resume();
     let ready = portal.get("/readyz", "").await;
@@ -248,4 +252,37 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
         "{log}"
     );
     assert_eq!(log.matches("event=\"store_recovered\"").count(), 1, "{log}");
+}
+
+#[tokio::test]
+async fn a_locked_sqlite_file_pauses_calmly_and_the_reset_resumes() {
+    let sandbox = Sandbox::start();
+    let dir = TempDir::new("store-locked");
+    let path = dir.file("portal.db");
+    let portal = Portal::start(&sandbox, &format!("sqlite:{path}"), &[]);
+    let cookie = answered(&portal).await;
+    // Readiness asks AutoShares at most every 30 s: ask now, so the probe
+    // below makes no upstream call of its own.
+    assert_eq!(portal.get("/readyz", "").await.status, StatusCode::OK);
+
+    // Another process holds the write lock (as a stuck backup or a second
+    // writer would): the portal waits its busy timeout, then says so.
+    let locker = tokio_rusqlite::Connection::open(&path).await.unwrap();
+    locker
+        .call(|c| c.execute_batch("begin exclusive"))
+        .await
+        .unwrap();
+    let calls_before = sandbox.calls().await;
+    let code = sandbox.latest_code("alice").await;
+    let posted = portal.post("/api/code", &cookie, &[("code", &code)]).await;
+    assert_eq!(posted.error(), "\"Unavailable\"", "{posted:?}");
+    let called = portal.call("/api/code", &cookie, &[("code", &code)]).await;
+    assert_eq!(called.body, "\"Unavailable\"", "{called:?}");
+    assert_ne!(called.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let ready = portal.get("/readyz", "").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{ready:?}");
+    assert_eq!(sandbox.calls().await, calls_before, "fail closed");
+
+    locker.call(|c| c.execute_batch("rollback")).await.unwrap();
+    finish(&portal, &portal, &sandbox, &cookie).await;
 }

@@ -176,19 +176,23 @@ impl Sandbox {
     }
 
     pub async fn latest_code(&self, login: &str) -> String {
-        let mail: serde_json::Value = reqwest::get(format!("{}/__sandbox/mailbox", self.url))
+        latest_code(&self.url, login).await
+    }
+
+    /// How many calls the sandbox has answered, all endpoints together.
+    pub async fn calls(&self) -> u64 {
+        let calls: serde_json::Value = reqwest::get(format!("{}/__sandbox/calls", self.url))
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        mail.as_array()
+        calls
+            .as_object()
             .unwrap()
-            .iter()
-            .find(|m| m["login"] == login)
-            .and_then(|m| m["code"].as_str())
-            .expect("a code in the mailbox")
-            .to_string()
+            .values()
+            .filter_map(serde_json::Value::as_u64)
+            .sum()
     }
 
     /// How many codes the sandbox has emailed to `login`.
@@ -207,15 +211,7 @@ impl Sandbox {
     }
 
     pub async fn sign_in_status(&self, username: &str, password: &str) -> StatusCode {
-        reqwest::Client::new()
-            .post(format!("{}/token", self.url))
-            .header("Et-App-Key", "sandbox-demo-key")
-            .header("Username", username)
-            .header("Password", password)
-            .send()
-            .await
-            .unwrap()
-            .status()
+        sign_in_status(&self.url, username, password).await
     }
 }
 
@@ -402,6 +398,36 @@ impl Answer {
             body,
         }
     }
+}
+
+/// The newest code the sandbox at `sandbox` emailed to `login`.
+pub async fn latest_code(sandbox: &str, login: &str) -> String {
+    let mail: serde_json::Value = reqwest::get(format!("{sandbox}/__sandbox/mailbox"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    mail.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["login"] == login)
+        .and_then(|m| m["code"].as_str())
+        .expect("a code in the mailbox")
+        .to_string()
+}
+
+/// Signing in at the sandbox's `/token` with these credentials.
+pub async fn sign_in_status(sandbox: &str, username: &str, password: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(format!("{sandbox}/token"))
+        .header("Et-App-Key", "sandbox-demo-key")
+        .header("Username", username)
+        .header("Password", password)
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 /// The message every store outage shows a trader.
