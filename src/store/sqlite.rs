@@ -142,14 +142,32 @@ impl SqliteDb {
         .await
     }
 
-    /// Run `f` in one immediate transaction on the connection's thread.
+    /// Run `f` in one immediate transaction on the connection's thread:
+    /// it holds the write lock from the start, so a read-then-write can't
+    /// interleave with another writer.
     async fn run<R: Send + 'static>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<R> + Send + 'static,
     ) -> Result<R, StoreError> {
+        self.in_transaction(TransactionBehavior::Immediate, f).await
+    }
+
+    /// Run a read-only `f`: a deferred transaction, which takes no write lock.
+    async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.in_transaction(TransactionBehavior::Deferred, f).await
+    }
+
+    async fn in_transaction<R: Send + 'static>(
+        &self,
+        behavior: TransactionBehavior,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
         self.conn
             .call(move |c| -> rusqlite::Result<R> {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let tx = c.transaction_with_behavior(behavior)?;
                 let out = f(&tx)?;
                 tx.commit()?;
                 Ok(out)
@@ -171,11 +189,8 @@ impl Counters for SqliteDb {
         let now = now_millis();
         self.run(move |tx| {
             let stored: Option<(f64, Millis)> = tx
-                .query_row(
-                    "select tokens, updated from buckets where key = ?1",
-                    [&key],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
+                .prepare_cached("select tokens, updated from buckets where key = ?1")?
+                .query_row([&key], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             let (tokens, updated) = stored.unwrap_or((rate.burst(), now));
             let elapsed = Duration::from_millis(u64::try_from(now - updated).unwrap_or(0));
@@ -187,12 +202,12 @@ impl Counters for SqliteDb {
                 let wait = (1.0 - tokens) * 60.0 / rate.per_minute();
                 (tokens, Err(Duration::from_secs_f64(wait)))
             };
-            tx.execute(
+            tx.prepare_cached(
                 "insert into buckets (key, tokens, updated, expires) values (?1, ?2, ?3, ?4)
                  on conflict(key) do update set tokens = excluded.tokens,
                      updated = excluded.updated, expires = excluded.expires",
-                params![key, left, now, now + millis(rate.full_after())],
-            )?;
+            )?
+            .execute(params![key, left, now, now + millis(rate.full_after())])?;
             Ok(verdict)
         })
         .await
@@ -206,17 +221,16 @@ impl Counters for SqliteDb {
     ) -> Result<WindowCount, StoreError> {
         let key = key.as_key();
         let since = now - millis(window);
-        self.run(move |tx| {
-            tx.query_row(
+        self.read(move |tx| {
+            tx.prepare_cached(
                 "select count(*), min(at) from counter_events where key = ?1 and at > ?2",
-                params![key, since],
-                |row| {
-                    Ok(WindowCount {
-                        count: count(row.get(0)?),
-                        oldest: row.get(1)?,
-                    })
-                },
-            )
+            )?
+            .query_row(params![key, since], |row| {
+                Ok(WindowCount {
+                    count: count(row.get(0)?),
+                    oldest: row.get(1)?,
+                })
+            })
         })
         .await
     }
@@ -231,19 +245,14 @@ impl Counters for SqliteDb {
         let key = key.as_key();
         let length = millis(window);
         self.run(move |tx| {
-            tx.execute(
-                "delete from counter_events where key = ?1 and at <= ?2",
-                params![key, now - length],
-            )?;
-            tx.execute(
-                "insert into counter_events (key, at, expires) values (?1, ?2, ?3)",
-                params![key, now, now + length],
-            )?;
-            let n = count(tx.query_row(
-                "select count(*) from counter_events where key = ?1",
-                [&key],
-                |row| row.get(0),
-            )?);
+            tx.prepare_cached("delete from counter_events where key = ?1 and at <= ?2")?
+                .execute(params![key, now - length])?;
+            tx.prepare_cached("insert into counter_events (key, at, expires) values (?1, ?2, ?3)")?
+                .execute(params![key, now, now + length])?;
+            let n = count(
+                tx.prepare_cached("select count(*) from counter_events where key = ?1")?
+                    .query_row([&key], |row| row.get(0))?,
+            );
             if empty_at.is_some_and(|at| n >= at) {
                 tx.execute("delete from counter_events where key = ?1", [&key])?;
             }
@@ -260,7 +269,7 @@ impl Counters for SqliteDb {
     ) -> Result<Option<Lockout>, StoreError> {
         let key = key.as_key();
         let policy = *policy;
-        self.run(move |tx| {
+        self.read(move |tx| {
             let stored = read_lockout(tx, &key)?;
             Ok(stored.filter(|l| policy.remembers(l, now)))
         })
@@ -300,15 +309,12 @@ impl Counters for SqliteDb {
 }
 
 fn read_lockout(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<Option<Lockout>> {
-    tx.query_row(
-        "select strikes, until from lockouts where key = ?1",
-        [key],
-        |row| {
+    tx.prepare_cached("select strikes, until from lockouts where key = ?1")?
+        .query_row([key], |row| {
             Ok(Lockout {
                 strikes: row.get(0)?,
                 until: row.get(1)?,
             })
-        },
-    )
-    .optional()
+        })
+        .optional()
 }
