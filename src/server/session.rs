@@ -31,12 +31,16 @@ impl FlowSession {
             .map_err(|_| internal("session store read failed"))
     }
 
-    /// A step succeeded: new session id, new state.
+    /// A step succeeded: new session id, new state. A session that has no
+    /// id yet (step 1 from a fresh browser) gets a new one when it is first
+    /// saved, so there is nothing to rotate (and no store call to make).
     pub async fn advance(&self, flow: &Flow) -> Result<(), PortalError> {
-        self.0
-            .cycle_id()
-            .await
-            .map_err(|_| internal("session id rotation failed"))?;
+        if self.0.id().is_some() {
+            self.0
+                .cycle_id()
+                .await
+                .map_err(|_| internal("session id rotation failed"))?;
+        }
         self.keep(flow).await?;
         self.remove(DRAFT_LOGIN).await;
         self.remove(DONE).await;
