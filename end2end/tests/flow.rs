@@ -75,7 +75,7 @@ async fn happy_path_with_a_question_changes_the_password() {
             page.click(LOGIN_BUTTON).await;
 
             page.wait_for_path("/question").await;
-            assert_eq!(page.text(".step-text").await, "Step 2 of 4");
+            page.wait_for_text(".step-text", "Step 2 of 4").await;
             assert_eq!(
                 page.text("label[for=answer]").await,
                 "What street did you live on in third grade?"
@@ -84,7 +84,7 @@ async fn happy_path_with_a_question_changes_the_password() {
             answer(&page, "Peterson").await;
 
             page.wait_for_path("/code").await;
-            assert_eq!(page.text(".step-text").await, "Step 3 of 4");
+            page.wait_for_text(".step-text", "Step 3 of 4").await;
             assert_eq!(
                 page.count("#code[autocomplete=one-time-code][inputmode=numeric]")
                     .await,
@@ -94,7 +94,7 @@ async fn happy_path_with_a_question_changes_the_password() {
             enter_code(&page, &portal.code_for("alice").await).await;
 
             page.wait_for_path("/password").await;
-            assert_eq!(page.text(".step-text").await, "Step 4 of 4");
+            page.wait_for_text(".step-text", "Step 4 of 4").await;
             // The rules are visible before typing.
             assert!(page
                 .text("#password-rules")
@@ -172,7 +172,9 @@ async fn happy_path_without_a_question_goes_straight_to_the_code() {
         page.fill("#login", "bob@example.com").await;
         page.click(LOGIN_BUTTON).await;
         page.wait_for_path("/code").await;
-        assert!(page.text(".lead").await.contains("bob@example.com"));
+        // Client-side routing changes the path before the new page's data has
+        // loaded: wait for the page, don't read the one it replaces.
+        page.wait_for_text(".lead", "bob@example.com").await;
         enter_code(&page, &portal.code_for("bob").await).await;
         page.wait_for_path("/password").await;
         if mode == JsMode::Hydrated {
@@ -354,7 +356,7 @@ async fn an_idle_flow_expires_with_a_clear_page() {
         tokio::time::sleep(Duration::from_millis(2500)).await;
         enter_code(&page, &code).await;
         page.wait_for_path("/expired").await;
-        assert!(page.text("h1").await.contains("This reset expired"));
+        page.wait_for_text("h1", "This reset expired").await;
         page.screenshot("expired").await;
         // Refreshing a step page after expiry lands on the same explanation.
         page.open(&portal.url("/code")).await;
