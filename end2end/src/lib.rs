@@ -490,6 +490,15 @@ impl TestPage {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        // A client-routed page shows its path (and step indicator) before
+        // its data has loaded: wait until the "Loading…" placeholder is gone,
+        // so no test reads the half-built page.
+        while self.count(".loading").await > 0 {
+            if Instant::now() > deadline {
+                panic!("[{:?}] {path} never finished loading", self.mode);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         self.settle().await;
     }
 
