@@ -7,17 +7,23 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::components::frame::Settings;
-use crate::components::Hydrated;
 use crate::pages::{
     code::CodePage, done::DonePage, expired::ExpiredPage, password::PasswordPage,
     question::QuestionPage, start::StartPage,
 };
-use crate::server_fns::get_site_settings;
+use crate::site::use_assets;
 
 /// The document around the app, rendered on the server only. It also sets
 /// the page's Content-Security-Policy with this response's nonce.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+///
+/// Islands mode: only `#[island]` components hydrate, so the rest of the
+/// page renders without hydration markers. (Leptos's `HydrationScripts`
+/// sets this too; the pages with an island load their scripts themselves,
+/// see `IslandScripts`.)
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
@@ -36,7 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -49,16 +54,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let settings: Settings = OnceResource::new(get_site_settings());
-    provide_context(settings);
-    let hydrated = RwSignal::new(false);
-    provide_context(Hydrated(hydrated));
-    // Effects run only in the browser: this flips once hydration is done.
-    Effect::new(move |_| hydrated.set(true));
+    let css = use_assets().map(|assets| assets.css.clone());
     view! {
-        <Stylesheet id="leptos" href="/pkg/autoshares-portal.css"/>
+        {css.map(|href| view! { <Stylesheet id="leptos" href=href/> })}
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
+        <div class="app">
             <Router>
                 <Routes fallback=|| view! { <p class="card">"Page not found."</p> }>
                     <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>

@@ -21,10 +21,12 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// Browser entry point: attach to the server-rendered HTML.
+/// Browser entry point: set up the reactive runtime for islands mode.
+/// Each `#[island]` is then hydrated in place by the page's loader
+/// (`components::island_scripts`); nothing else runs in the browser.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

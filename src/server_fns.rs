@@ -7,12 +7,6 @@ use leptos::prelude::*;
 
 use crate::error::PortalError;
 use crate::flow::{PageView, Step};
-use crate::site::SiteSettings;
-
-#[server(endpoint = "settings")]
-pub async fn get_site_settings() -> Result<SiteSettings, PortalError> {
-    crate::server::steps::site_settings().await
-}
 
 #[server(endpoint = "page")]
 pub async fn load_page(step: Step) -> Result<PageView, PortalError> {

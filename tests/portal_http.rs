@@ -219,10 +219,11 @@ async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
     let body = first.text().await.unwrap();
     assert!(body.contains("<html lang=\"en\""));
     let nonce1 = nonce_of(&csp1).expect("a nonce in the CSP");
-    assert!(
-        body.contains(&format!("nonce=\"{nonce1}\"")),
-        "scripts carry the CSP nonce"
-    );
+    // Islands mode: the start page has no island, so no script at all (the
+    // password page's loader carries the nonce; the browser tests prove
+    // the CSP lets it run). The page ends at </html>.
+    assert!(!body.contains("<script"), "no script on the start page");
+    assert!(body.ends_with("</html>"), "{body}");
     let second = portal.get("/", None).await;
     let csp2 = second.headers()["content-security-policy"]
         .to_str()

@@ -1,6 +1,8 @@
 //! The browser-test harness: starts the built portal (release binary, in
 //! sandbox mode) on free ports, drives Debian's Chromium through
-//! playwright-rs, and runs each test twice: hydrated, and with JavaScript off.
+//! playwright-rs. JavaScript on and off is a test configuration:
+//! `in_both_modes!` declares each scenario as two tests, so a failure in
+//! one mode can't hide the other.
 //!
 //! Nobody has to export anything: the Playwright driver variables are set
 //! here, and `PLAYWRIGHT_SKIP_DRIVER_DOWNLOAD` comes from `.cargo/config.toml`
@@ -11,7 +13,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use playwright_rs::protocol::{BrowserContextOptions, Viewport};
+use playwright_rs::protocol::{AriaRole, BrowserContextOptions, GetByRoleOptions, Viewport};
 use playwright_rs::{api::LaunchOptions, Playwright};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -41,6 +43,28 @@ fn logged_addr(log: &str, event: &str) -> Option<String> {
         .split_whitespace()
         .find_map(|word| word.strip_prefix("addr="))
         .map(str::to_string)
+}
+
+/// The site the release build wrote (`PORTAL_SITE_ROOT`, else target/site).
+pub fn site_root() -> PathBuf {
+    std::env::var("PORTAL_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target/site"))
+}
+
+/// The URL paths of the built files in `/pkg` whose names end in `.{ext}`
+/// (the hashed CSS, JS, WASM; not their precompressed copies).
+pub fn built_files(ext: &str) -> Vec<String> {
+    let suffix = format!(".{ext}");
+    std::fs::read_dir(site_root().join("pkg"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(&suffix))
+                .map(|name| format!("/pkg/{name}"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A new directory for one portal's SQLite store.
@@ -82,11 +106,8 @@ async fn wait_for_addresses(child: &mut Child, log: &Arc<Mutex<String>>) -> (Str
 impl Portal {
     /// Start the release binary with the sandbox, plus `extra` settings.
     pub async fn start(extra: &[(&str, &str)]) -> Portal {
-        let root = repo_root();
         let bin = portal_bin();
-        let site = std::env::var("PORTAL_SITE_ROOT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| root.join("target/site"));
+        let site = site_root();
         assert!(
             bin.exists(),
             "no portal binary at {}: run `cargo leptos build --release` first",
@@ -104,7 +125,8 @@ impl Portal {
             .env("LEPTOS_SITE_ROOT", &site)
             .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
-            .env("RUST_LOG", "info")
+            // `access=debug`: one line per request, so tests can count fetches.
+            .env("RUST_LOG", "info,access=debug")
             // Browser tests post many forms from one address.
             .env("PORTAL_IP_BURST", "10000")
             // The default engine (SQLite), in a file of this portal's own:
@@ -176,6 +198,20 @@ impl Portal {
 
     pub fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// How many requests for a path ending in `suffix` the portal answered
+    /// (from its access log).
+    pub fn fetches(&self, suffix: &str) -> usize {
+        self.log()
+            .lines()
+            .filter(|line| line.contains("event=\"request\""))
+            .filter_map(|line| {
+                line.split_whitespace()
+                    .find_map(|w| w.strip_prefix("path="))
+            })
+            .filter(|path| path.ends_with(suffix))
+            .count()
     }
 
     /// The sandbox's mailbox, newest first.
@@ -291,21 +327,51 @@ enum History {
 /// How a test runs the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsMode {
-    /// JavaScript on: the WASM must hydrate.
-    Hydrated,
+    /// JavaScript on: a page's islands must hydrate.
+    On,
     /// JavaScript off: plain HTML forms only.
-    NoJs,
+    Off,
 }
 
 impl JsMode {
-    pub const BOTH: [JsMode; 2] = [JsMode::Hydrated, JsMode::NoJs];
-
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
-            JsMode::Hydrated => "js",
-            JsMode::NoJs => "nojs",
+            JsMode::On => "js",
+            JsMode::Off => "nojs",
         }
     }
+}
+
+/// Declare one browser scenario as two tests, `<name>::js` and
+/// `<name>::nojs`, each with its own portal and browser:
+///
+/// ```ignore
+/// in_both_modes! {
+///     async fn a_wrong_code_then_the_right_one(mode) { … }
+/// }
+/// ```
+///
+/// `cargo test nojs` runs the JavaScript-off half only.
+#[macro_export]
+macro_rules! in_both_modes {
+    ($(async fn $name:ident($mode:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn scenario($mode: $crate::JsMode) $body
+
+            #[tokio::test]
+            async fn js() {
+                scenario($crate::JsMode::On).await
+            }
+
+            #[tokio::test]
+            async fn nojs() {
+                scenario($crate::JsMode::Off).await
+            }
+        }
+    )*};
 }
 
 pub const PHONE: (u32, u32) = (390, 844);
@@ -372,7 +438,7 @@ impl Browser {
     ) -> TestPage {
         let options = BrowserContextOptions::builder()
             .viewport(Viewport { width, height })
-            .javascript_enabled(mode == JsMode::Hydrated)
+            .javascript_enabled(mode == JsMode::On)
             .color_scheme(scheme.to_string())
             .build();
         let context = self
@@ -415,22 +481,23 @@ pub struct TestPage {
 }
 
 impl TestPage {
-    /// Load a page; in hydrated mode, wait until the WASM has hydrated it.
+    /// Load a page; with JavaScript on, wait until its islands hydrate.
     pub async fn open(&self, url: &str) {
         self.page.goto(url, None).await.expect("navigate");
         self.settle().await;
     }
 
-    /// After a navigation or a submit: in hydrated mode, wait for hydration.
+    /// After a navigation or a submit: with JavaScript on, a page with an
+    /// island waits for it to hydrate. (Pages without one load no script.)
     pub async fn settle(&self) {
-        if self.mode == JsMode::Hydrated {
+        if self.mode == JsMode::On && self.count("leptos-island").await > 0 {
             if let Err(e) = self.wait_hydrated(Duration::from_secs(10)).await {
                 panic!("{e}");
             }
         }
     }
 
-    /// Wait for the app's client-only marker: an Effect sets
+    /// Wait for the island's client-only marker: an Effect sets
     /// `data-hydrated="true"` only once the WASM runs.
     pub async fn wait_hydrated(&self, timeout: Duration) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
@@ -475,8 +542,8 @@ impl TestPage {
         format!("/{path}")
     }
 
-    /// Wait until the URL's path is `path` (a no-JS post navigates; a
-    /// hydrated one routes on the client: both end here).
+    /// Wait until the URL's path is `path` (every step is a form post
+    /// answered with a redirect, with JavaScript on or off).
     pub async fn wait_for_path(&self, path: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while self.path() != path {
@@ -490,15 +557,7 @@ impl TestPage {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        // A client-routed page shows its path (and step indicator) before
-        // its data has loaded: wait until the "Loading…" placeholder is gone,
-        // so no test reads the half-built page.
-        while self.count(".loading").await > 0 {
-            if Instant::now() > deadline {
-                panic!("[{:?}] {path} never finished loading", self.mode);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let _ = self.page.wait_for_load_state(None).await;
         self.settle().await;
     }
 
@@ -530,6 +589,52 @@ impl TestPage {
                 Err(e) => panic!("[{:?}] {action:?}: {e}", self.mode),
             }
         }
+    }
+
+    /// Type into the field labelled exactly `label`.
+    pub async fn fill_field(&self, label: &str, value: &str) {
+        self.page
+            .get_by_label(label, true)
+            .fill(value, None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] fill the field {label:?}: {e}", self.mode));
+    }
+
+    /// What the field labelled exactly `label` holds.
+    pub async fn field_value(&self, label: &str) -> String {
+        self.page
+            .get_by_label(label, true)
+            .input_value(None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] read the field {label:?}: {e}", self.mode))
+    }
+
+    /// The button named exactly `name`.
+    pub fn button(&self, name: &str) -> playwright_rs::protocol::Locator {
+        self.page.get_by_role(
+            AriaRole::Button,
+            Some(GetByRoleOptions::default().name(name).exact(true)),
+        )
+    }
+
+    /// Click the button named exactly `name`.
+    pub async fn press(&self, name: &str) {
+        self.button(name)
+            .click(None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] press {name:?}: {e}", self.mode));
+    }
+
+    /// Click the link named exactly `name`.
+    pub async fn follow(&self, name: &str) {
+        self.page
+            .get_by_role(
+                AriaRole::Link,
+                Some(GetByRoleOptions::default().name(name).exact(true)),
+            )
+            .click(None)
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] follow {name:?}: {e}", self.mode));
     }
 
     pub async fn fill(&self, selector: &str, value: &str) {

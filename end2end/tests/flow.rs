@@ -1,17 +1,13 @@
-//! The recovery flow in a real browser against the real sandbox, every
-//! test in both modes: hydrated, and with JavaScript off.
+//! The recovery flow in a real browser against the real sandbox. Every
+//! scenario runs as two tests: JavaScript on, and off. Elements are found
+//! the way a trader finds them: by their label or their name.
 
 use std::time::Duration;
 
-use end2end::{Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
+use end2end::{in_both_modes, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
 
 const KEY: &str = "sandbox-demo-key";
-const LOGIN_BUTTON: &str = "form[action=\"/api/login\"] button[type=submit]";
-const ANSWER_BUTTON: &str = "form[action=\"/api/answer\"] button[type=submit]";
-const CODE_BUTTON: &str = "form[action=\"/api/code\"] button[type=submit]";
-const RESEND_BUTTON: &str = "form[action=\"/api/resend\"] button[type=submit]";
-const START_OVER_BUTTON: &str = "form[action=\"/api/start-over\"] button[type=submit]";
-const PASSWORD_BUTTON: &str = "form[action=\"/api/password\"] button[type=submit]";
+const ALICE_QUESTION: &str = "What street did you live on in third grade?";
 
 /// Generous per-identifier limits: these tests reset the same demo users
 /// many times from one portal.
@@ -22,8 +18,8 @@ const ROOMY: &[(&str, &str)] = &[
 
 async fn enter_login(page: &TestPage, portal: &Portal, login: &str) {
     page.open(&portal.url("/")).await;
-    page.fill("#login", login).await;
-    page.click(LOGIN_BUTTON).await;
+    page.fill_field("Login or email", login).await;
+    page.press("Continue").await;
 }
 
 /// A phone-sized page that has entered `login` and landed on `path`.
@@ -40,46 +36,43 @@ async fn begin(
     page
 }
 
+/// Answer alice's question.
 async fn answer(page: &TestPage, text: &str) {
-    page.fill("#answer", text).await;
-    page.click(ANSWER_BUTTON).await;
+    page.fill_field(ALICE_QUESTION, text).await;
+    page.press("Continue").await;
 }
 
 async fn enter_code(page: &TestPage, code: &str) {
-    page.fill("#code", code).await;
-    page.click(CODE_BUTTON).await;
+    page.fill_field("Code from the email", code).await;
+    page.press("Verify code").await;
 }
 
 async fn new_password(page: &TestPage, password: &str, confirmation: &str) {
-    page.fill("#password", password).await;
-    page.fill("#confirmation", confirmation).await;
-    page.click(PASSWORD_BUTTON).await;
+    page.fill_field("New password", password).await;
+    page.fill_field("Confirm new password", confirmation).await;
+    page.press("Change password").await;
 }
 
 /// A fresh password per run, so each proof of effect is its own.
 fn fresh_password(tag: &str, mode: JsMode) -> String {
-    format!("correct horse {tag} {mode:?} battery")
+    format!("correct horse {tag} {} battery", mode.label())
 }
 
-#[tokio::test]
-async fn happy_path_with_a_question_changes_the_password() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    let mut old = "Alice-Old-Pass-1".to_string();
-    for mode in JsMode::BOTH {
+in_both_modes! {
+    async fn happy_path_with_a_question_changes_the_password(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
+        let mut old = "Alice-Old-Pass-1".to_string();
         for viewport in [PHONE, DESKTOP] {
             let page = browser.page(mode, viewport).await;
             page.open(&portal.url("/")).await;
             page.screenshot("1-start").await;
-            page.fill("#login", "alice").await;
-            page.click(LOGIN_BUTTON).await;
+            page.fill_field("Login or email", "alice").await;
+            page.press("Continue").await;
 
             page.wait_for_path("/question").await;
             page.wait_for_text(".step-text", "Step 2 of 4").await;
-            assert_eq!(
-                page.text("label[for=answer]").await,
-                "What street did you live on in third grade?"
-            );
+            assert_eq!(page.text("label[for=answer]").await, ALICE_QUESTION);
             page.screenshot("2-question").await;
             answer(&page, "Peterson").await;
 
@@ -101,29 +94,29 @@ async fn happy_path_with_a_question_changes_the_password() {
                 .await
                 .contains("At least 12 characters"));
             let password = format!("{}{}", fresh_password("alice", mode), viewport.0);
-            page.fill("#password", &password).await;
-            page.fill("#confirmation", &password).await;
+            page.fill_field("New password", &password).await;
+            page.fill_field("Confirm new password", &password).await;
             let ticked = page.count("#password-rules li.met").await;
             match mode {
                 // Client-only behaviour: the checklist ticks as the trader types.
-                JsMode::Hydrated => {
+                JsMode::On => {
                     assert_eq!(ticked, 5, "every rule ticks live");
-                    assert_eq!(page.count("button.reveal").await, 1, "the reveal toggle");
-                    page.click("button.reveal").await;
+                    page.press("Show passwords").await;
                     assert_eq!(
                         page.count("#password[type=text]").await,
                         1,
                         "reveal shows the text"
                     );
-                    page.click("button.reveal").await;
+                    page.press("Hide passwords").await;
+                    assert_eq!(page.count("#password[type=password]").await, 1);
                 }
-                JsMode::NoJs => {
+                JsMode::Off => {
                     assert_eq!(ticked, 0, "without JS the list is static");
-                    assert_eq!(page.count("button.reveal").await, 0);
+                    assert_eq!(page.button("Show passwords").count().await.unwrap_or(0), 0);
                 }
             }
             page.screenshot("4-password").await;
-            page.click(PASSWORD_BUTTON).await;
+            page.press("Change password").await;
 
             page.wait_for_path("/done").await;
             assert!(page
@@ -138,68 +131,32 @@ async fn happy_path_with_a_question_changes_the_password() {
             page.assert_no_page_errors();
 
             // Proof of effect: the new password signs in, the old one no longer does.
-            assert_eq!(
-                portal.sign_in_status("alice", &password, KEY).await,
-                200,
-                "{mode:?}"
-            );
-            assert_eq!(
-                portal.sign_in_status("alice", &old, KEY).await,
-                401,
-                "{mode:?}"
-            );
+            assert_eq!(portal.sign_in_status("alice", &password, KEY).await, 200);
+            assert_eq!(portal.sign_in_status("alice", &old, KEY).await, 401);
             old = password;
         }
     }
-}
 
-#[tokio::test]
-async fn happy_path_without_a_question_goes_straight_to_the_code() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    let mut old = "Bob-Old-Pass-1".to_string();
-    for mode in JsMode::BOTH {
+    async fn happy_path_without_a_question_goes_straight_to_the_code(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = browser.page(mode, PHONE).await;
-        page.open(&portal.url("/")).await;
-        if mode == JsMode::Hydrated {
-            // Hydrated steps route on the client: the window survives them.
-            let _: i32 = page
-                .page
-                .evaluate("() => (window.__kept = 42)", None::<&()>)
-                .await
-                .unwrap();
-        }
-        page.fill("#login", "bob@example.com").await;
-        page.click(LOGIN_BUTTON).await;
+        enter_login(&page, &portal, "bob@example.com").await;
         page.wait_for_path("/code").await;
-        // Client-side routing changes the path before the new page's data has
-        // loaded: wait for the page, don't read the one it replaces.
         page.wait_for_text(".lead", "bob@example.com").await;
         enter_code(&page, &portal.code_for("bob").await).await;
         page.wait_for_path("/password").await;
-        if mode == JsMode::Hydrated {
-            let kept: i32 = page
-                .page
-                .evaluate("() => window.__kept ?? 0", None::<&()>)
-                .await
-                .unwrap();
-            assert_eq!(kept, 42, "a hydrated step must not reload the page");
-        }
         let password = fresh_password("bob", mode);
         new_password(&page, &password, &password).await;
         page.wait_for_path("/done").await;
         page.assert_no_page_errors();
         assert_eq!(portal.sign_in_status("bob", &password, KEY).await, 200);
-        assert_eq!(portal.sign_in_status("bob", &old, KEY).await, 401);
-        old = password;
+        assert_eq!(portal.sign_in_status("bob", "Bob-Old-Pass-1", KEY).await, 401);
     }
-}
 
-#[tokio::test]
-async fn a_wrong_answer_then_the_right_one() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn a_wrong_answer_then_the_right_one(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         answer(&page, "Smith").await;
         page.wait_for_text("#answer-error", "That answer is not correct")
@@ -215,13 +172,10 @@ async fn a_wrong_answer_then_the_right_one() {
         page.wait_for_path("/code").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn a_wrong_code_then_the_right_one() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn a_wrong_code_then_the_right_one(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -234,17 +188,14 @@ async fn a_wrong_code_then_the_right_one() {
         page.wait_for_path("/password").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn send_a_new_code() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn send_a_new_code(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let first = portal.code_for("bob").await;
         let sent_before = portal.codes_sent("bob").await;
-        page.click(RESEND_BUTTON).await;
+        page.press("Send a new code").await;
         page.wait_for_text(".notice", "We've sent a new code").await;
         assert_eq!(portal.codes_sent("bob").await, sent_before + 1);
         let second = portal.code_for("bob").await;
@@ -253,13 +204,10 @@ async fn send_a_new_code() {
         page.wait_for_path("/password").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn the_portals_own_password_checks_make_no_upstream_call() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn the_portals_own_password_checks_make_no_upstream_call(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         enter_code(&page, &portal.code_for("bob").await).await;
         page.wait_for_path("/password").await;
@@ -274,8 +222,11 @@ async fn the_portals_own_password_checks_make_no_upstream_call() {
         new_password(&page, "Password1234", "Password1234").await;
         page.wait_for_text("#password-error", "commonly used passwords")
             .await;
-        if mode == JsMode::Hydrated {
-            // Live: every rule but "not a commonly used password" ticks.
+        if mode == JsMode::On {
+            // After the post the island is live again: typing the same
+            // common password ticks every rule but that one.
+            page.fill_field("New password", "Password1234").await;
+            page.fill_field("Confirm new password", "Password1234").await;
             assert_eq!(page.count("#password-rules li.met").await, 4);
         }
         assert_eq!(
@@ -289,14 +240,11 @@ async fn the_portals_own_password_checks_make_no_upstream_call() {
         page.wait_for_path("/done").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn an_upstream_fault_at_each_step_then_a_retry_succeeds() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    let unavailable = "temporarily unavailable";
-    for mode in JsMode::BOTH {
+    async fn an_upstream_fault_at_each_step_then_a_retry_succeeds(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
+        let unavailable = "temporarily unavailable";
         let page = browser.page(mode, PHONE).await;
         // Step 1: the lookup fails; the trader's login stays in the field.
         portal
@@ -306,12 +254,12 @@ async fn an_upstream_fault_at_each_step_then_a_retry_succeeds() {
         page.wait_for_text(".form-error", unavailable).await;
         assert_eq!(page.path(), "/");
         assert_eq!(
-            page.input_value("#login").await,
+            page.field_value("Login or email").await,
             "alice",
             "[{mode:?}] input kept"
         );
         page.screenshot("1-start-unavailable").await;
-        page.click(LOGIN_BUTTON).await;
+        page.press("Continue").await;
         page.wait_for_path("/question").await;
 
         // Step 2: the reset request fails.
@@ -342,15 +290,12 @@ async fn an_upstream_fault_at_each_step_then_a_retry_succeeds() {
         page.assert_no_page_errors();
         assert_eq!(portal.sign_in_status("alice", &password, KEY).await, 200);
     }
-}
 
-#[tokio::test]
-async fn an_idle_flow_expires_with_a_clear_page() {
-    let mut settings = ROOMY.to_vec();
-    settings.push(("PORTAL_FLOW_IDLE_SECS", "2"));
-    let portal = Portal::start(&settings).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn an_idle_flow_expires_with_a_clear_page(mode) {
+        let mut settings = ROOMY.to_vec();
+        settings.push(("PORTAL_FLOW_IDLE_SECS", "2"));
+        let portal = Portal::start(&settings).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -361,17 +306,14 @@ async fn an_idle_flow_expires_with_a_clear_page() {
         // Refreshing a step page after expiry lands on the same explanation.
         page.open(&portal.url("/code")).await;
         page.wait_for_path("/expired").await;
-        page.click("a.button.primary").await;
+        page.follow("Start again").await;
         page.wait_for_path("/").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn back_and_refresh_keep_the_trader_on_their_step() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn back_and_refresh_keep_the_trader_on_their_step(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         page.reload().await;
         page.wait_for_path("/question").await;
@@ -403,17 +345,14 @@ async fn back_and_refresh_keep_the_trader_on_their_step() {
         page.wait_for_path("/expired").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn start_over_throws_the_flow_away() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn start_over_throws_the_flow_away(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        page.click(START_OVER_BUTTON).await;
+        page.press("Start over").await;
         page.wait_for_path("/").await;
-        assert_eq!(page.input_value("#login").await, "");
+        assert_eq!(page.field_value("Login or email").await, "");
         page.open(&portal.url("/code")).await;
         page.wait_for_path("/expired").await;
         // And a new flow starts cleanly.
@@ -421,13 +360,10 @@ async fn start_over_throws_the_flow_away() {
         page.wait_for_path("/question").await;
         page.assert_no_page_errors();
     }
-}
 
-#[tokio::test]
-async fn an_upstream_question_is_shown_as_text() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+    async fn an_upstream_question_is_shown_as_text(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "mallory", "/question").await;
         assert_eq!(
             page.text("label[for=answer]").await,
@@ -435,6 +371,29 @@ async fn an_upstream_question_is_shown_as_text() {
         );
         assert_eq!(page.count("img[src=x]").await, 0);
         page.assert_no_page_errors();
+    }
+
+    async fn five_wrong_codes_end_the_reset_with_a_clear_reason(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
+        let code = portal.code_for("bob").await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let step = ("code", "/code", "#code-error");
+        five_wrong_tries_burn_the_flow(&page, &portal, step, async || {
+            enter_code(&page, wrong).await
+        })
+        .await;
+        page.screenshot("too-many-attempts").await;
+    }
+
+    async fn five_wrong_answers_end_the_reset_with_a_clear_reason(mode) {
+        let portal = Portal::start(ROOMY).await;
+        let browser = Browser::launch().await;
+        let page = begin(&browser, &portal, mode, "alice", "/question").await;
+        let step = ("reset", "/question", "#answer-error");
+        five_wrong_tries_burn_the_flow(&page, &portal, step, async || answer(&page, "Smith").await)
+            .await;
     }
 }
 
@@ -467,33 +426,4 @@ async fn five_wrong_tries_burn_the_flow(
     assert!(lead.contains("then start again"), "{lead}");
     assert!(!lead.contains("wait"), "{lead}");
     page.assert_no_page_errors();
-}
-
-#[tokio::test]
-async fn five_wrong_codes_end_the_reset_with_a_clear_reason() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
-        let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        let code = portal.code_for("bob").await;
-        let wrong = if code == "000000" { "111111" } else { "000000" };
-        let step = ("code", "/code", "#code-error");
-        five_wrong_tries_burn_the_flow(&page, &portal, step, async || {
-            enter_code(&page, wrong).await
-        })
-        .await;
-        page.screenshot("too-many-attempts").await;
-    }
-}
-
-#[tokio::test]
-async fn five_wrong_answers_end_the_reset_with_a_clear_reason() {
-    let portal = Portal::start(ROOMY).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
-        let page = begin(&browser, &portal, mode, "alice", "/question").await;
-        let step = ("reset", "/question", "#answer-error");
-        five_wrong_tries_burn_the_flow(&page, &portal, step, async || answer(&page, "Smith").await)
-            .await;
-    }
 }

@@ -1,9 +1,10 @@
 //! The foundation: the built portal starts, answers /healthz, renders its
-//! start page with and without JavaScript, and really hydrates.
+//! start page with and without JavaScript, and its one island really
+//! hydrates, from a WASM fetched once.
 
 use std::time::Duration;
 
-use end2end::{Browser, JsMode, Portal, DESKTOP, PHONE};
+use end2end::{in_both_modes, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
 
 #[tokio::test]
 async fn health_answers_200() {
@@ -18,15 +19,14 @@ async fn health_answers_200() {
     assert_eq!(status.as_u16(), 200);
 }
 
-#[tokio::test]
-async fn the_start_page_renders_and_hydrates_in_both_modes() {
-    let portal = Portal::start(&[]).await;
-    let browser = Browser::launch().await;
-    for mode in JsMode::BOTH {
+in_both_modes! {
+    async fn the_start_page_renders_without_any_script(mode) {
+        let portal = Portal::start(&[]).await;
+        let browser = Browser::launch().await;
         for viewport in [PHONE, DESKTOP] {
             let page = browser.page(mode, viewport).await;
             page.open(&portal.url("/")).await;
-            assert!(!page.text("h1").await.is_empty(), "[{mode:?}] an h1");
+            assert!(!page.text("h1").await.is_empty(), "an h1");
             let lang = page
                 .page
                 .locator("html")
@@ -34,47 +34,106 @@ async fn the_start_page_renders_and_hydrates_in_both_modes() {
                 .await
                 .unwrap_or_default()
                 .unwrap_or_default();
-            assert!(!lang.is_empty(), "[{mode:?}] html[lang]");
-            let hydrated = page.count("[data-hydrated=\"true\"]").await;
-            match mode {
-                // A client-only behaviour happened: an Effect ran in the browser.
-                JsMode::Hydrated => assert_eq!(hydrated, 1, "the WASM hydrated the page"),
-                // And with JavaScript off it cannot have.
-                JsMode::NoJs => assert_eq!(hydrated, 0, "JavaScript was really off"),
-            }
+            assert!(!lang.is_empty(), "html[lang]");
+            // Islands mode: a page without an island ships no JavaScript.
+            assert_eq!(page.count("script").await, 0, "no script on the start page");
+            assert_eq!(page.count("leptos-island").await, 0);
             page.screenshot("start").await;
             page.assert_no_page_errors();
         }
+        assert_eq!(portal.fetches(".wasm"), 0, "the start page loads no WASM");
+        assert_eq!(portal.fetches(".js"), 0, "the start page loads no JS");
     }
+}
+
+/// Walk to the password step as bob (no question) on a fresh page.
+async fn to_the_password_step(page: &TestPage, portal: &Portal) {
+    page.open(&portal.url("/")).await;
+    page.fill_field("Login or email", "bob").await;
+    page.press("Continue").await;
+    page.wait_for_path("/code").await;
+    page.fill_field("Code from the email", &portal.code_for("bob").await)
+        .await;
+    page.press("Verify code").await;
+    page.wait_for_path("/password").await;
+}
+
+/// The island really hydrates (its checklist ticks live, no page error),
+/// and one whole reset fetches the JS and the WASM once: the password page
+/// shown a second time (after a failed post) takes them from the cache.
+#[tokio::test]
+async fn a_whole_reset_fetches_the_js_and_the_wasm_once() {
+    let portal = Portal::start(&[]).await;
+    let browser = Browser::launch().await;
+    let page = browser.page(JsMode::On, PHONE).await;
+    to_the_password_step(&page, &portal).await;
+    page.fill_field("New password", "a long new passphrase")
+        .await;
+    assert_eq!(
+        page.count("#password-rules li.met").await,
+        4,
+        "both lengths, not the login, not common: ticked live"
+    );
+    page.fill_field("Confirm new password", "a long new passphrase")
+        .await;
+    assert_eq!(page.count("#password-rules li.met").await, 5);
+    // A mismatch: the server answers with the password page again.
+    page.fill_field("Confirm new password", "a long new passphrasf")
+        .await;
+    page.press("Change password").await;
+    page.wait_for_text("#confirmation-error", "don't match")
+        .await;
+    page.settle().await;
+    page.fill_field("New password", "another long passphrase")
+        .await;
+    assert_eq!(page.count("#password-rules li.met").await, 4, "live again");
+    page.fill_field("Confirm new password", "another long passphrase")
+        .await;
+    page.press("Change password").await;
+    page.wait_for_path("/done").await;
+    page.assert_no_page_errors();
+    assert_eq!(portal.fetches(".wasm"), 1, "the WASM once per visit");
+    assert_eq!(portal.fetches(".js"), 1, "the JS once per visit");
 }
 
 #[tokio::test]
 async fn a_broken_wasm_fails_the_hydration_check() {
     let portal = Portal::start(&[]).await;
     let browser = Browser::launch().await;
-    let page = browser.page(JsMode::Hydrated, DESKTOP).await;
+    let page = browser.page(JsMode::On, DESKTOP).await;
     page.page
         .route("**/*.wasm", |route| async move { route.abort(None).await })
         .await
         .unwrap();
     page.page.goto(&portal.url("/"), None).await.unwrap();
+    page.fill_field("Login or email", "bob").await;
+    page.press("Continue").await;
+    page.wait_for_path("/code").await;
+    page.fill_field("Code from the email", &portal.code_for("bob").await)
+        .await;
+    page.press("Verify code").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while page.path() != "/password" && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(page.path(), "/password");
     let outcome = page.wait_hydrated(Duration::from_secs(3)).await;
     assert!(
         outcome.is_err(),
-        "the harness must notice a page that never hydrates"
+        "the harness must notice an island that never hydrates"
     );
-    // The server-rendered page is still there without the WASM.
-    assert!(!page.text("h1").await.is_empty(), "the SSR page has an h1");
-    // A click before (or without) hydration is a plain form post, and works.
-    page.fill("#login", "alice").await;
-    page.click("form[action=\"/api/login\"] button[type=submit]")
+    // The server-rendered form still works without the WASM: a plain post.
+    page.fill_field("New password", "a long new passphrase")
         .await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while page.path() != "/question" && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(page.path(), "/question");
-    assert!(page.text("label[for=answer]").await.contains("third grade"));
+    page.fill_field("Confirm new password", "a long new passphrase")
+        .await;
+    assert_eq!(
+        page.count("#password-rules li.met").await,
+        0,
+        "nothing ticks"
+    );
+    page.press("Change password").await;
+    page.wait_for_path("/done").await;
 }
 
 #[tokio::test]
@@ -82,10 +141,9 @@ async fn dark_mode_screenshots() {
     let portal = Portal::start(&[]).await;
     let browser = Browser::launch().await;
     for viewport in [PHONE, DESKTOP] {
-        let page = browser.page_in(JsMode::Hydrated, viewport, "dark").await;
+        let page = browser.page_in(JsMode::On, viewport, "dark").await;
         page.open(&portal.url("/")).await;
-        page.click("form[action=\"/api/login\"] button[type=submit]")
-            .await;
+        page.press("Continue").await;
         page.wait_for_text("#login-error", "Enter the login or email")
             .await;
         page.screenshot("start-dark-error").await;

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use crate::error::{Field, PortalError};
 
-/// The message of the last error, if it belongs to `field`.
-pub fn error_for(error: Signal<Option<PortalError>>, field: Field) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.message_for(field)))
+/// The message of the posted error, if it belongs to `field`.
+pub fn error_for(error: &Option<PortalError>, field: Field) -> Option<String> {
+    error.as_ref().and_then(|e| e.message_for(field))
 }
 
 #[component]
@@ -18,7 +18,7 @@ pub fn TextField(
     name: &'static str,
     #[prop(into)] label: String,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(into)] error: Signal<Option<String>>,
+    error: Option<String>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -31,8 +31,9 @@ pub fn TextField(
         Some(_) => format!("{id}-hint {error_id}"),
         None => error_id.clone(),
     };
+    let invalid = error.is_some();
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
+        <div class="field" class:invalid=invalid>
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <input
@@ -47,19 +48,19 @@ pub fn TextField(
                 spellcheck="false"
                 autocapitalize="none"
                 aria-describedby=described_by
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-invalid=invalid.then_some("true")
             />
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+            <p class="field-error" id=error_id aria-live="polite">{error}</p>
         </div>
     }
 }
 
 /// An error that belongs to no single field, above the form.
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn FormError(error: Option<String>) -> impl IntoView {
     view! {
         <div class="form-error" role="alert" aria-live="assertive">
-            {move || error.get()}
+            {error}
         </div>
     }
 }

@@ -10,23 +10,17 @@ use crate::flow::{PageView, Step};
 use crate::server_fns::load_page;
 
 #[component]
-pub fn StepPage<F, V>(
-    step: Step,
-    /// Changes when the page should re-read the session (after an action).
-    #[prop(into)]
-    reload: Signal<usize>,
-    render: F,
-) -> impl IntoView
+pub fn StepPage<F, V>(step: Step, render: F) -> impl IntoView
 where
     F: Fn(PageView) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let page = Resource::new(move || reload.get(), move |_| load_page(step));
+    let page = Resource::new(|| (), move |_| load_page(step));
     let render = StoredValue::new(render);
     view! {
         <PageFrame>
             <StepIndicator step=step/>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(PageView { redirect_to: Some(path), .. }) => {

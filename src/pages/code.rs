@@ -17,18 +17,15 @@ pub fn CodePage() -> impl IntoView {
     let submit = ServerAction::<SubmitCode>::new();
     let resend = ServerAction::<ResendCode>::new();
     let submit_error = last_error(submit);
-    let resend_error = last_error(resend);
-    // The most recent failure of either action belongs above the form.
-    let form_error = Signal::derive(move || {
-        resend_error
-            .get()
-            .or_else(|| submit_error.get().filter(|e| e.field() == Field::Form))
-            .map(|e| e.to_string())
-    });
-    let reload = Signal::derive(move || resend.version().get());
+    // A failed resend, or a submit error about no single field, goes above the form.
+    let form_error = last_error(resend)
+        .or_else(|| submit_error.clone().filter(|e| e.field() == Field::Form))
+        .map(|e| e.to_string());
     view! {
         <Title text="Check your email"/>
-        <StepPage step=Step::Code reload=reload render=move |page| view! {
+        <StepPage step=Step::Code render=move |page| {
+            let submit_error = submit_error.clone(); let form_error = form_error.clone();
+            view! {
             <h1>"Check your email"</h1>
             <p class="lead">
                 "We've emailed a code to the address on file for "
@@ -39,29 +36,25 @@ pub fn CodePage() -> impl IntoView {
                 <p class="notice" role="status">"We've sent a new code. Use the newest one."</p>
             })}
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                <FormError error=form_error/>
+                <FormError error=form_error.clone()/>
                 <TextField
                     id="code"
                     name="code"
                     label="Code from the email"
-                    error=error_for(submit_error, Field::Code)
+                    error=error_for(&submit_error, Field::Code)
                     autocomplete="one-time-code"
                     inputmode="numeric"
                     maxlength=32
                     autofocus=true
                 />
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    "Verify code"
-                </button>
+                <button type="submit" class="primary">"Verify code"</button>
             </ActionForm>
             <div class="secondary-actions">
                 <ActionForm action=resend attr:class="inline-form">
-                    <button type="submit" class="link" disabled=move || resend.pending().get()>
-                        "Send a new code"
-                    </button>
+                    <button type="submit" class="link">"Send a new code"</button>
                 </ActionForm>
                 <StartOverButton/>
             </div>
-        }/>
+        }}/>
     }
 }

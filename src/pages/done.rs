@@ -3,27 +3,22 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::frame::Settings;
 use crate::components::step_page::StepPage;
 use crate::flow::Step;
+use crate::site::use_site;
 
 #[component]
 pub fn DonePage() -> impl IntoView {
-    let settings = use_context::<Settings>();
+    let site = use_site();
     view! {
         <Title text="Password changed"/>
-        <StepPage step=Step::Done reload=Signal::stored(0) render=move |_| view! {
+        <StepPage step=Step::Done render=move |_| view! {
             <div class="success-mark" aria-hidden="true"></div>
             <h1>"Your password has been changed"</h1>
             <p class="lead">"You can now sign in with your new password."</p>
-            <Suspense fallback=|| ()>
-                {move || settings.map(|settings| Suspend::new(async move {
-                    let site = settings.await.ok();
-                    let href = site.as_ref().map_or_else(|| "/".to_string(), |s| s.sign_in_url.clone());
-                    let name = site.map_or_else(|| "AutoShares".to_string(), |s| s.broker_name);
-                    view! { <a class="button primary" href=href>{format!("Sign in to {name}")}</a> }
-                }))}
-            </Suspense>
+            <a class="button primary" href=site.sign_in_url.clone()>
+                {format!("Sign in to {}", site.broker_name)}
+            </a>
         }/>
     }
 }

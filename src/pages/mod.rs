@@ -11,8 +11,9 @@ use leptos::prelude::*;
 
 use crate::error::PortalError;
 
-/// The error of an action's last run, if it failed.
-pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<PortalError>>
+/// The error the last post of this action brought back (a failed plain
+/// post returns to the page with it in `__err`), if any.
+pub fn last_error<S>(action: ServerAction<S>) -> Option<PortalError>
 where
     S: leptos::server_fn::ServerFn<Output = (), Error = PortalError>
         + Clone
@@ -20,5 +21,5 @@ where
         + Sync
         + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(Result::err))
+    action.value().get_untracked().and_then(Result::err)
 }

@@ -18,28 +18,28 @@ pub fn QuestionPage() -> impl IntoView {
     let error = last_error(submit);
     view! {
         <Title text="Answer your secret question"/>
-        <StepPage step=Step::Question reload=Signal::stored(0) render=move |page| view! {
+        <StepPage step=Step::Question render=move |page| {
+            let error = error.clone();
+            view! {
             <h1>"Answer your secret question"</h1>
             <p class="lead">
                 "Resetting the password for " <strong class="login">{page.login.clone()}</strong> "."
             </p>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                <FormError error=error_for(error, Field::Form)/>
+                <FormError error=error_for(&error, Field::Form)/>
                 <TextField
                     id="answer"
                     name="answer"
                     label=page.question.clone().unwrap_or_default()
                     hint="Type the answer you chose when you set up your account."
-                    error=error_for(error, Field::Answer)
+                    error=error_for(&error, Field::Answer)
                     autocomplete="off"
                     maxlength=256
                     autofocus=true
                 />
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    "Continue"
-                </button>
+                <button type="submit" class="primary">"Continue"</button>
             </ActionForm>
             <StartOverButton/>
-        }/>
+        }}/>
     }
 }

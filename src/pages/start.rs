@@ -18,27 +18,27 @@ pub fn StartPage() -> impl IntoView {
     let error = last_error(submit);
     view! {
         <Title text="Reset your password"/>
-        <StepPage step=Step::Start reload=Signal::stored(0) render=move |page| view! {
+        <StepPage step=Step::Start render=move |page| {
+            let error = error.clone();
+            view! {
             <h1>"Reset your password"</h1>
             <p class="lead">
                 "Enter the login or email you use to sign in. We'll email you a code to set a new password."
             </p>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                <FormError error=error_for(error, Field::Form)/>
+                <FormError error=error_for(&error, Field::Form)/>
                 <TextField
                     id="login"
                     name="login"
                     label="Login or email"
-                    error=error_for(error, Field::Login)
+                    error=error_for(&error, Field::Login)
                     value=page.draft_login.unwrap_or_default()
                     autocomplete="username"
                     maxlength=MAX_LOGIN_CHARS
                     autofocus=true
                 />
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    "Continue"
-                </button>
+                <button type="submit" class="primary">"Continue"</button>
             </ActionForm>
-        }/>
+        }}/>
     }
 }

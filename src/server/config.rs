@@ -70,6 +70,17 @@ pub struct Config {
 }
 
 impl Config {
+    /// What every page shows of this deployment.
+    pub fn site_settings(&self) -> crate::site::SiteSettings {
+        crate::site::SiteSettings {
+            broker_name: self.broker_name.clone(),
+            logo_url: self.logo_url.clone(),
+            sign_in_url: self.sign_in_url.clone(),
+            sandbox: self.is_sandbox(),
+            policy: self.policy,
+        }
+    }
+
     pub fn is_sandbox(&self) -> bool {
         matches!(self.upstream, Upstream::Sandbox { .. })
     }

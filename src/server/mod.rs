@@ -1,12 +1,15 @@
 //! [ssr] Configuration, application state, sessions, middleware, and the
 //! router that ties them to the Leptos app.
 
+pub mod access_log;
+pub mod assets;
 pub mod boundary;
 pub mod client_ip;
 pub mod config;
 pub mod dev_pages;
 pub mod form_fields;
 pub mod gateway;
+pub mod html;
 pub mod identity;
 pub mod limits;
 pub mod readiness;
@@ -18,10 +21,12 @@ pub mod steps;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
+use axum::handler::Handler;
 use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -78,7 +83,10 @@ pub async fn build_state(
         None => HmacKey(store.kept_secret("hmac-key").await?),
     };
     tracing::info!(event = "store_opened", store = %config.store);
+    let assets = Arc::new(assets::load(&leptos_options));
     Ok(AppState {
+        site: Arc::new(config.site_settings()),
+        assets,
         leptos_options,
         limiter: Arc::new(Limiter::new(
             store.counters.clone(),
@@ -124,7 +132,11 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.site.clone());
+                    provide_context(state.assets.clone());
+                    provide_context(state.clone());
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -134,7 +146,13 @@ pub fn router(state: AppState) -> Router {
     if state.sandbox.is_some() {
         app = app.merge(dev_pages::routes());
     }
-    app.fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    // Files are served ahead of the app; only what isn't one renders the
+    // app's 404 page.
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options);
+    let not_found =
+        leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    app.nest_service(&pkg_path, pkg)
+        .fallback_service(assets::public(&state.leptos_options, not_found))
         .layer(middleware::from_fn(security::see_other))
         .layer(middleware::from_fn(security::fn_errors_are_unprocessable))
         .layer(middleware::from_fn(form_fields::exact_fields_only))
@@ -154,6 +172,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
+        // Outermost, so every layer inside sees plain bodies. Files that
+        // arrive precompressed (Content-Encoding set) pass untouched.
+        .layer(middleware::from_fn(html::end_at_html_close))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(access_log::access_log))
         .with_state(state)
 }
 

@@ -11,6 +11,7 @@ use super::limits::Limiter;
 use super::readiness::Readiness;
 use crate::autoshares::client::AutoSharesClient;
 use crate::sandbox::Sandbox;
+use crate::site::{Assets, SiteSettings};
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -29,6 +30,10 @@ pub struct AppState {
     pub hmac_key: HmacKey,
     /// The last `/readyz` probe of AutoShares.
     pub readiness: Arc<Readiness>,
+    /// What every page shows of the deployment (brand, policy, sandbox).
+    pub site: Arc<SiteSettings>,
+    /// The built CSS/JS/WASM names (hashed in release builds).
+    pub assets: Arc<Assets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

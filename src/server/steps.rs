@@ -24,7 +24,6 @@ use crate::autoshares::secret::{NewPassword, ResetCode, SecretAnswer};
 use crate::error::PortalError;
 use crate::flow::machine::{Flow, Refusal};
 use crate::flow::{PageView, Step, EXPIRED_PATH};
-use crate::site::SiteSettings;
 use crate::store::counters::now_millis;
 use crate::store::Lockout;
 
@@ -218,19 +217,6 @@ macro_rules! admitted {
 
 fn redirect(path: &str) {
     leptos_axum::redirect(path);
-}
-
-/// The deployment's settings, as every page shows them.
-pub async fn site_settings() -> Result<SiteSettings, PortalError> {
-    let state = use_context::<AppState>().ok_or(PortalError::Unavailable)?;
-    let config = &state.config;
-    Ok(SiteSettings {
-        broker_name: config.broker_name.clone(),
-        logo_url: config.logo_url.clone(),
-        sign_in_url: config.sign_in_url.clone(),
-        sandbox: config.is_sandbox(),
-        policy: config.policy,
-    })
 }
 
 /// What a page renders. Never runs an upstream call.

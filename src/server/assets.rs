@@ -1,0 +1,97 @@
+//! [ssr] The built front-end files, served the way a CDN would: straight
+//! from disk ahead of the app (never through the SSR fallback), brotli or
+//! gzip by content negotiation from the files `--precompress` wrote, with
+//! `Vary: Accept-Encoding`, and cached for a year when the name carries a
+//! content hash.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+
+use axum::body::{Bytes, HttpBody};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use tower::Service;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::site::{AssetHashes, Assets};
+
+/// Hashed names never change meaning: cache them for a year.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The favicon and logo keep their names: a day, then revalidate.
+pub const SHORT: &str = "public, max-age=86400";
+
+/// The names of this build's CSS, JS and WASM. cargo-leptos writes the
+/// hashes next to the binary (`hash.txt`); without that file (a debug or
+/// test build) the plain names are used.
+pub fn load(options: &LeptosOptions) -> Assets {
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
+        .join(options.hash_file.as_ref());
+    let hashes = std::fs::read_to_string(&hash_file)
+        .map(|text| AssetHashes::parse(&text))
+        .unwrap_or_default();
+    if hashes.css.is_none() {
+        tracing::info!(event = "assets_unhashed", file = %hash_file.display());
+    }
+    Assets::named(&options.site_pkg_dir, &options.output_name, &hashes)
+}
+
+/// `/{pkg}/…`: the hashed build output, cached for a year. The mount
+/// path and the service.
+pub fn pkg(options: &LeptosOptions) -> (String, Router) {
+    let pkg = options.site_pkg_dir.to_string();
+    let dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
+    let service = Router::new()
+        .fallback_service(files(dir))
+        .layer(cache_when_found(IMMUTABLE))
+        .layer(vary_on_encoding());
+    (format!("/{pkg}"), service)
+}
+
+/// The other files of the site root (favicon, logo), cached for a day.
+/// What isn't a file goes on to `not_found` (the app's 404 page).
+pub fn public<F, B>(options: &LeptosOptions, not_found: F) -> Router
+where
+    F: Service<Request, Response = Response<B>, Error = Infallible> + Clone + Send + Sync + 'static,
+    F::Future: Send + 'static,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let root = PathBuf::from(options.site_root.as_ref());
+    Router::new()
+        .fallback_service(files(root).fallback(not_found))
+        .layer(cache_when_found(SHORT))
+        .layer(vary_on_encoding())
+}
+
+/// The same URL answers brotli, gzip or plain by `Accept-Encoding`: say so
+/// to every cache on the way (ServeDir doesn't).
+fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
+}
+
+fn files(dir: PathBuf) -> ServeDir {
+    ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+}
+
+/// `Cache-Control: value` on files that were found; a 404 or an error is
+/// not cached.
+fn cache_when_found<B>(
+    value: &'static str,
+) -> SetResponseHeaderLayer<impl Fn(&Response<B>) -> Option<HeaderValue> + Clone> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, move |response: &Response<B>| {
+        (response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED)
+            .then(|| HeaderValue::from_static(value))
+    })
+}
