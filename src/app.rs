@@ -1,40 +1,46 @@
-//! The HTML shell and the routed application. Nothing else lives here.
+//! The HTML shell and the pages it can hold. Nothing else lives here.
+//!
+//! There is no client-side router: every page is a server render chosen by
+//! axum (`server::pages`), and every step is a form post answered with a
+//! redirect. (leptos_router alone cost 43 % of a bare app's throughput in
+//! our measurement, for nothing an islands app uses.)
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
-};
 
+use crate::flow::{Step, EXPIRED_PATH};
 use crate::pages::{
-    code::CodePage, done::DonePage, expired::ExpiredPage, password::PasswordPage,
-    question::QuestionPage, start::StartPage,
+    code::CodePage, done::DonePage, expired::ExpiredPage, not_found::NotFoundPage,
+    password::PasswordPage, question::QuestionPage, start::StartPage,
 };
 use crate::site::use_assets;
 
-/// The document around the app, rendered on the server only. It also sets
-/// the page's Content-Security-Policy with this response's nonce.
-///
-/// Islands mode: only `#[island]` components hydrate, so the rest of the
-/// page renders without hydration markers. (Leptos's `HydrationScripts`
-/// sets this too; the pages with an island load their scripts themselves,
-/// see `IslandScripts`.)
-pub fn shell(_options: LeptosOptions) -> impl IntoView {
-    if let Some(context) = Owner::current_shared_context() {
-        context.set_is_hydrating(false);
+/// The page a request renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Step(Step),
+    Expired,
+    NotFound,
+}
+
+impl Page {
+    /// Every page with a path of its own.
+    pub fn routed() -> impl Iterator<Item = Page> {
+        Step::ALL.into_iter().map(Page::Step).chain([Page::Expired])
     }
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) = axum::http::HeaderValue::from_str(&crate::server::security::page_csp(
-            &nonce.to_string(),
-        )) {
-            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+
+    /// Where it is served (the not-found page answers any other path).
+    pub fn path(self) -> &'static str {
+        match self {
+            Page::Step(step) => step.path(),
+            Page::Expired => EXPIRED_PATH,
+            Page::NotFound => "/404",
         }
     }
+}
+
+/// The document around a page, rendered on the server only.
+pub fn shell(page: Page) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,30 +51,28 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                <App page=page/>
             </body>
         </html>
     }
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(page: Page) -> impl IntoView {
     provide_meta_context();
     let css = use_assets().map(|assets| assets.css.clone());
+    let body = match page {
+        Page::Step(Step::Start) => view! { <StartPage/> }.into_any(),
+        Page::Step(Step::Question) => view! { <QuestionPage/> }.into_any(),
+        Page::Step(Step::Code) => view! { <CodePage/> }.into_any(),
+        Page::Step(Step::Password) => view! { <PasswordPage/> }.into_any(),
+        Page::Step(Step::Done) => view! { <DonePage/> }.into_any(),
+        Page::Expired => view! { <ExpiredPage/> }.into_any(),
+        Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+    };
     view! {
         {css.map(|href| view! { <Stylesheet id="leptos" href=href/> })}
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <div class="app">
-            <Router>
-                <Routes fallback=|| view! { <p class="card">"Page not found."</p> }>
-                    <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>
-                    <Route path=path!("/question") view=QuestionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/code") view=CodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/password") view=PasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/done") view=DonePage ssr=SsrMode::Async/>
-                    <Route path=path!("/expired") view=ExpiredPage ssr=SsrMode::Async/>
-                </Routes>
-            </Router>
-        </div>
+        <div class="app">{body}</div>
     }
 }

@@ -1,22 +1,11 @@
-//! The `#[server]` functions: one per action a trader can take, plus the
-//! two reads pages render from. Each body is one call into
+//! The `#[server]` functions: one per action a trader can take. Each body
+//! is one call into
 //! `server::steps`, which holds the logic; forms post here with or
 //! without JavaScript.
 
 use leptos::prelude::*;
 
 use crate::error::PortalError;
-use crate::flow::{PageView, Step};
-
-#[server(endpoint = "page")]
-pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
-    crate::server::steps::load_page(step).await
-}
-
-#[server(endpoint = "ended")]
-pub async fn ended_reason() -> Result<PortalError, PortalError> {
-    crate::server::steps::ended_reason().await
-}
 
 #[server(endpoint = "login")]
 pub async fn submit_login(login: String) -> Result<(), PortalError> {

@@ -44,6 +44,8 @@ pub struct Assets {
     pub css: String,
     pub js: String,
     pub wasm: String,
+    /// Whether the names carry content hashes (a release build).
+    pub hashed: bool,
 }
 
 impl Assets {
@@ -57,6 +59,7 @@ impl Assets {
             css: file(&hashes.css, "css"),
             js: file(&hashes.js, "js"),
             wasm: file(&hashes.wasm, "wasm"),
+            hashed: hashes.css.is_some() && hashes.js.is_some() && hashes.wasm.is_some(),
         }
     }
 }

@@ -401,7 +401,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
         .contains("Your password has been changed"));
     // The flow is gone: its pages send the trader away.
     let after = portal.get("/password", Some(&c3)).await;
-    assert_eq!(after.status(), StatusCode::FOUND);
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
 
     assert_eq!(
         portal.sign_in_status("bob", "a long new passphrase").await,
@@ -420,7 +420,7 @@ async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
     let forged = portal
         .get("/code", Some("reset=AAAAAAAAAAAAAAAAAAAAAA"))
         .await;
-    assert_eq!(forged.status(), StatusCode::FOUND);
+    assert_eq!(forged.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&forged), "/expired");
     for (path, form) in [
         ("/api/code", vec![("code", "123456")]),

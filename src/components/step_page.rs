@@ -1,39 +1,35 @@
-//! Every step page renders from the server session: load the page view,
-//! follow a redirect if the trader belongs on another step, else render.
+//! Every step page renders from the server session, read before the
+//! render (`server::page_data`): the page view arrives as context, and a
+//! trader who belongs on another step was already redirected there.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use super::frame::PageFrame;
 use super::step_indicator::StepIndicator;
-use crate::flow::{PageView, Step};
-use crate::server_fns::load_page;
+use crate::error::PortalError;
+use crate::flow::{Loaded, PageView, Step};
 
 #[component]
 pub fn StepPage<F, V>(step: Step, render: F) -> impl IntoView
 where
-    F: Fn(PageView) -> V + Send + Sync + 'static,
+    F: FnOnce(PageView) -> V,
     V: IntoView + 'static,
 {
-    let page = Resource::new(|| (), move |_| load_page(step));
-    let render = StoredValue::new(render);
+    let body = match use_context::<Loaded>() {
+        Some(Loaded::Step(view)) => Ok(render(view)),
+        Some(Loaded::Failed(error)) => Err(error),
+        _ => Err(PortalError::Unavailable),
+    };
     view! {
         <PageFrame>
             <StepIndicator step=step/>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(PageView { redirect_to: Some(path), .. }) => {
-                            view! { <Redirect path=path/> }.into_any()
-                        }
-                        Ok(view) => render.with_value(|render| render(view)).into_any(),
-                        Err(error) => view! {
-                            <div class="form-error" role="alert">{error.to_string()}</div>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            {match body {
+                Ok(page) => page.into_any(),
+                Err(error) => view! {
+                    <div class="form-error" role="alert">{error.to_string()}</div>
+                }
+                .into_any(),
+            }}
         </PageFrame>
     }
 }

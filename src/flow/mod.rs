@@ -10,6 +10,8 @@ pub mod machine;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::PortalError;
+
 /// One routed page of the flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Step {
@@ -52,6 +54,11 @@ impl Step {
     }
 
     pub const COUNT: u8 = 4;
+
+    /// The step a page path serves, if it is one.
+    pub fn from_path(path: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|step| step.path() == path)
+    }
 }
 
 /// Longest login or email accepted (RFC 5321's address limit).
@@ -59,6 +66,18 @@ pub const MAX_LOGIN_CHARS: u32 = 254;
 
 /// The page where an expired or missing flow is explained.
 pub const EXPIRED_PATH: &str = "/expired";
+
+/// A page's data, loaded from the session before the page renders and
+/// handed to it as context (`server::page_data`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loaded {
+    /// A step page's view.
+    Step(PageView),
+    /// The expired page's reason.
+    Ended(PortalError),
+    /// The session couldn't be read: the page says so calmly.
+    Failed(PortalError),
+}
 
 /// What a step page renders, read from the server session.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

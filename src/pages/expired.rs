@@ -6,17 +6,18 @@ use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
 use crate::error::{minutes_text, PortalError};
-use crate::server_fns::ended_reason;
+use crate::flow::Loaded;
 
 #[component]
 pub fn ExpiredPage() -> impl IntoView {
-    let reason = Resource::new(|| (), |_| ended_reason());
+    let reason = match use_context::<Loaded>() {
+        Some(Loaded::Ended(reason)) => reason,
+        _ => PortalError::SessionExpired,
+    };
     view! {
         <PageFrame>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match reason.await {
-                        Ok(PortalError::TooManyAttempts { minutes }) => view! {
+            {match reason {
+                        PortalError::TooManyAttempts { minutes } => view! {
                             <Title text="Too many attempts"/>
                             <h1>"Too many attempts"</h1>
                             <p class="lead">
@@ -39,9 +40,7 @@ pub fn ExpiredPage() -> impl IntoView {
                             </p>
                         }
                         .into_any(),
-                    }
-                })}
-            </Suspense>
+            }}
             <a class="button primary" href="/">"Start again"</a>
         </PageFrame>
     }

@@ -3,6 +3,7 @@
 pub mod code;
 pub mod done;
 pub mod expired;
+pub mod not_found;
 pub mod password;
 pub mod question;
 pub mod start;

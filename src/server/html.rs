@@ -34,7 +34,7 @@ pub async fn end_at_html_close(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     let trailer = format!("</html><script nonce=\"{nonce}\">");
-    let end = find(&bytes, trailer.as_bytes()).map(|at| at + "</html>".len());
+    let end = rfind(&bytes, trailer.as_bytes()).map(|at| at + "</html>".len());
     let body = match end {
         Some(end) => bytes.slice(..end),
         None => bytes,
@@ -55,10 +55,13 @@ fn page_nonce(response: &Response) -> Option<String> {
     Some(csp[start..start + len].to_string())
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// The last match: the trailer sits at the very end, so searching from the
+/// end compares a few hundred positions, not the whole page. (The nonce is
+/// unpredictable, so there is only one match anyway.)
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
-        .position(|window| window == needle)
+        .rposition(|window| window == needle)
 }
 
 #[cfg(test)]
@@ -80,8 +83,8 @@ mod tests {
     }
 
     #[test]
-    fn find_locates_the_first_match() {
-        assert_eq!(find(b"a</html>b</html>", b"</html>"), Some(1));
-        assert_eq!(find(b"abc", b"</html>"), None);
+    fn rfind_locates_the_last_match() {
+        assert_eq!(rfind(b"a</html>b</html>", b"</html>"), Some(9));
+        assert_eq!(rfind(b"abc", b"</html>"), None);
     }
 }

@@ -12,6 +12,8 @@ pub mod gateway;
 pub mod html;
 pub mod identity;
 pub mod limits;
+pub mod page_data;
+pub mod pages;
 pub mod readiness;
 pub mod security;
 pub mod session;
@@ -21,17 +23,14 @@ pub mod steps;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use axum::handler::Handler;
 use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::app::{shell, App};
 use crate::autoshares::client::AutoSharesClient;
 use crate::autoshares::config::ApiConfig;
 use crate::sandbox::{Sandbox, SandboxConfig};
@@ -84,7 +83,7 @@ pub async fn build_state(
     };
     tracing::info!(event = "store_opened", store = %config.store);
     let assets = Arc::new(assets::load(&leptos_options));
-    Ok(AppState {
+    Ok(AppState::new(state::Shared {
         site: Arc::new(config.site_settings()),
         assets,
         leptos_options,
@@ -99,12 +98,11 @@ pub async fn build_state(
         gateway: gateway::Gateway::default(),
         store,
         readiness: Arc::default(),
-    })
+    }))
 }
 
 /// The whole portal as one router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let config = &state.config;
 
     let session_layer = SessionManagerLayer::new(state.store.sessions.clone())
@@ -126,37 +124,30 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness::readyz))
-        // Also registers every server function under /api/, with the same context.
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let state = state.clone();
-                move || {
-                    provide_context(state.site.clone());
-                    provide_context(state.assets.clone());
-                    provide_context(state.clone());
-                }
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        );
+        .merge(pages::routes(&state));
     if state.sandbox.is_some() {
         app = app.merge(dev_pages::routes());
     }
     // Files are served ahead of the app; only what isn't one renders the
     // app's 404 page.
-    let (pkg_path, pkg) = assets::pkg(&state.leptos_options);
-    let not_found =
-        leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.assets.hashed);
+    let not_found = tower::service_fn({
+        let render = pages::not_found(&state);
+        move |request| {
+            let render = render.clone();
+            async move { Ok::<_, std::convert::Infallible>(render(request).await) }
+        }
+    });
     app.nest_service(&pkg_path, pkg)
         .fallback_service(assets::public(&state.leptos_options, not_found))
         .layer(middleware::from_fn(security::see_other))
         .layer(middleware::from_fn(security::fn_errors_are_unprocessable))
         .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_data::load,
+        ))
         .layer(session_layer)
         .layer(middleware::from_fn(security::no_bare_server_errors))
         .layer(middleware::from_fn_with_state(
@@ -180,12 +171,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `RUST_LOG`, else `info`. tower-sessions opens an info-level span for
+/// every request and every session read (`call`, `get_record`): on at
+/// `info`, they were 6 % of `GET /` in the profile and say nothing an
+/// operator needs, so they stay off unless `RUST_LOG` names them.
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    let wanted = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let quiet = if wanted.contains("tower_sessions") {
+        String::new()
+    } else {
+        ",tower_sessions=warn,tower_sessions_core=warn".into()
+    };
+    tracing_subscriber::EnvFilter::try_new(format!("{wanted}{quiet}"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+}
+
 /// Read the configuration, build everything, serve until stopped.
 pub async fn run() -> Result<(), String> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(log_filter())
         .init();
 
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;

@@ -13,7 +13,7 @@ const DRAFT_LOGIN: &str = "draft_login";
 const DONE: &str = "done";
 const ENDED: &str = "ended";
 
-pub struct FlowSession(Session);
+pub struct FlowSession(pub Session);
 
 impl FlowSession {
     /// The session of the request being served.

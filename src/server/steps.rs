@@ -55,21 +55,26 @@ struct StepContext {
 }
 
 impl StepContext {
+    /// The context of the server function being served.
     async fn current() -> Result<Self, PortalError> {
         let state = use_context::<AppState>().ok_or_else(|| {
             tracing::error!(event = "app_state_missing");
             PortalError::Unavailable
         })?;
         let session = FlowSession::current().await?;
+        Ok(Self::new(state, session))
+    }
+
+    fn new(state: AppState, session: FlowSession) -> Self {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
-        Ok(Self {
+        Self {
             state,
             session,
             now,
-        })
+        }
     }
 
     /// Carry out what a step decided. The only place that writes the
@@ -219,9 +224,14 @@ fn redirect(path: &str) {
     leptos_axum::redirect(path);
 }
 
-/// What a page renders. Never runs an upstream call.
-pub async fn load_page(step: Step) -> Result<PageView, PortalError> {
-    let ctx = StepContext::current().await?;
+/// What a step page renders, read before it renders (`server::page_data`).
+/// Never runs an upstream call.
+pub async fn load_page(
+    state: AppState,
+    session: FlowSession,
+    step: Step,
+) -> Result<PageView, PortalError> {
+    let ctx = StepContext::new(state, session);
     let mut view = PageView::default();
     let flow = ctx.session.flow().await?;
     match (step, flow) {
@@ -475,14 +485,4 @@ pub async fn start_over() -> Result<(), PortalError> {
         ctx.session.end().await;
         Ok(Outcome::GoTo(Step::Start.path()))
     })
-}
-
-/// Why the last flow ended early, for the expired page.
-pub async fn ended_reason() -> Result<PortalError, PortalError> {
-    let ctx = StepContext::current().await?;
-    Ok(ctx
-        .session
-        .ended_because()
-        .await
-        .unwrap_or(PortalError::SessionExpired))
 }

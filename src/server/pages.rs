@@ -1,0 +1,112 @@
+//! [ssr] The pages and the server functions, routed by axum.
+//!
+//! Each page path renders `app::shell(page)`; `/api/…` runs the server
+//! functions; anything else that isn't a file renders the not-found page
+//! with a 404. Every render and every server function gets the same
+//! context (`context`).
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::*;
+use leptos::server::ServerActionError;
+
+use super::page_data;
+use super::security::page_csp;
+use super::state::AppState;
+use crate::app::{shell, Page};
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // Leptos's renders and resources spawn on tokio (what `leptos_routes`
+    // would set up). Err only means it is set already.
+    let _ = any_spawner::Executor::init_tokio();
+    let mut router = Router::new();
+    for page in Page::routed() {
+        let render =
+            leptos_axum::render_app_to_stream_with_context(context(state), move || shell(page));
+        router = router.route(page.path(), get(move |request: Request| render(request)));
+    }
+    let run = context(state);
+    router.route(
+        "/api/{*fn_name}",
+        post(move |request: Request| {
+            let run = run.clone();
+            async move { leptos_axum::handle_server_fns_with_context(run, request).await }
+        }),
+    )
+}
+
+/// The not-found page, answered 404, for the file server's fallback.
+pub fn not_found(
+    state: &AppState,
+) -> impl Fn(Request) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    let render =
+        leptos_axum::render_app_to_stream_with_context(context(state), || shell(Page::NotFound));
+    move |request: Request| {
+        let render = render.clone();
+        Box::pin(async move {
+            let mut response = render(request).await.into_response();
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        })
+    }
+}
+
+/// What every render and server function can use.
+fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let state = state.clone();
+    move || {
+        // Islands mode: only `#[island]` components hydrate, so the rest of
+        // the page renders without hydration markers.
+        if let Some(shared) = Owner::current_shared_context() {
+            shared.set_is_hydrating(false);
+        }
+        set_page_csp();
+        provide_posted_error();
+        page_data::provide();
+        provide_context(state.site.clone());
+        provide_context(state.assets.clone());
+        provide_context(state.clone());
+    }
+}
+
+/// The page's Content-Security-Policy, with this response's nonce.
+fn set_page_csp() {
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// A failed plain post comes back with `?__err=…&__path=…`; each page's
+/// `ServerAction` reads its own error from this context.
+fn provide_posted_error() {
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return;
+    };
+    let Some(query) = parts.uri.query() else {
+        return;
+    };
+    let mut err = None;
+    let mut path = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        match name.as_ref() {
+            "__err" => err = Some(value),
+            "__path" => path = Some(value),
+            _ => {}
+        }
+    }
+    if let (Some(err), Some(path)) = (err, path) {
+        provide_context(ServerActionError::new(&path, &err));
+    }
+}
