@@ -201,7 +201,8 @@ async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
             .and_then(|s| s.split('\'').next())
             .map(str::to_string)
     };
-    let first = portal.get("/", None).await;
+    // A rendered page: the expired page renders on every request.
+    let first = portal.get("/expired", None).await;
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["cache-control"], "no-store");
     let csp1 = first.headers()["content-security-policy"]
@@ -219,17 +220,40 @@ async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
     let body = first.text().await.unwrap();
     assert!(body.contains("<html lang=\"en\""));
     let nonce1 = nonce_of(&csp1).expect("a nonce in the CSP");
-    // Islands mode: the start page has no island, so no script at all (the
+    // Islands mode: a page without an island has no script at all (the
     // password page's loader carries the nonce; the browser tests prove
     // the CSP lets it run). The page ends at </html>.
-    assert!(!body.contains("<script"), "no script on the start page");
+    assert!(!body.contains("<script"), "no script on the expired page");
     assert!(body.ends_with("</html>"), "{body}");
-    let second = portal.get("/", None).await;
+    let second = portal.get("/expired", None).await;
     let csp2 = second.headers()["content-security-policy"]
         .to_str()
         .unwrap()
         .to_string();
     assert_ne!(Some(nonce1), nonce_of(&csp2));
+
+    // The start page without a session is the same bytes for everyone: it
+    // is served from memory after the first render, with a CSP that
+    // allows no script at all, and the same headers otherwise.
+    let start = portal.get("/", None).await;
+    let again = portal.get("/", None).await;
+    for response in [&start, &again] {
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("script-src 'none'"), "{csp}");
+        assert!(!csp.contains("nonce"), "{csp}");
+        assert_eq!(response.headers()["x-frame-options"], "DENY");
+    }
+    let (start, again) = (start.text().await.unwrap(), again.text().await.unwrap());
+    assert_eq!(start, again);
+    assert!(start.contains("Reset your password") && start.ends_with("</html>"));
+    // With a query (an error after a failed post) it renders fresh.
+    let error = portal.get("/?__err=x&__path=/api/login", None).await;
+    let csp = error.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("'nonce-"), "{csp}");
 }
 
 #[tokio::test]

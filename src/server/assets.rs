@@ -4,21 +4,20 @@
 //! `Vary: Accept-Encoding`, and cached for a year when the name carries a
 //! content hash.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
 
-use axum::body::{to_bytes, Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
-use axum::middleware::{self, Next};
+use axum::body::{Bytes, HttpBody};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use axum::middleware;
 use axum::Router;
 use leptos::prelude::LeptosOptions;
 use tower::Service;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use super::memo::{memoized, Memo, Policy};
 use crate::site::{AssetHashes, Assets};
 
 /// Hashed names never change meaning: cache them for a year.
@@ -46,7 +45,7 @@ pub fn load(options: &LeptosOptions) -> Assets {
 
 /// `/{pkg}/…`: the hashed build output, cached for a year. The mount
 /// path and the service. With `hashed` names, ServeDir's complete answers
-/// are also kept in memory (see `Memo`).
+/// are also kept in memory (see `plain_get`).
 pub fn pkg(options: &LeptosOptions, hashed: bool) -> (String, Router) {
     let pkg = options.site_pkg_dir.to_string();
     let dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
@@ -55,78 +54,31 @@ pub fn pkg(options: &LeptosOptions, hashed: bool) -> (String, Router) {
         .layer(cache_when_found(IMMUTABLE))
         .layer(vary_on_encoding());
     if hashed {
-        service = service.layer(middleware::from_fn_with_state(Memo::default(), memoized));
+        let memo = Memo::new(Policy {
+            admits: plain_get,
+            prepare: |_| {},
+        });
+        service = service.layer(middleware::from_fn_with_state(memo, memoized));
     }
     (format!("/{pkg}"), service)
 }
 
-/// ServeDir's answers for hashed files, kept in memory.
-///
 /// ServeDir reads every file through tokio's blocking pool (open, stat,
 /// read: a thread hand-off each), which on 2 cores held the CSS to 1,766
-/// req/s against 27,250 for `/healthz` (perf: the blocking pool's futex
-/// waits and wake-ups on top). A hashed name never changes content, so a
-/// complete 200 answer is kept, keyed by path and `Accept-Encoding`, and
-/// ServeDir still does the negotiation, the precompressed lookup and every
-/// conditional or range request. Bounded: at most `MEMO_ENTRIES` answers of
-/// at most `MEMO_MAX_BYTES` each.
-#[derive(Clone, Default)]
-struct Memo(Arc<RwLock<HashMap<(String, String), Kept>>>);
-
-#[derive(Clone)]
-struct Kept {
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-const MEMO_ENTRIES: usize = 256;
-const MEMO_MAX_BYTES: usize = 4 * 1024 * 1024;
-
-async fn memoized(State(memo): State<Memo>, request: Request, next: Next) -> Response<Body> {
-    let plain_get = request.method() == Method::GET
+/// req/s against 27,250 for `/healthz`; perf showed the blocking pool's
+/// futex waits and wake-ups on top. A hashed name never changes content,
+/// so ServeDir's complete answers are kept in memory (`memo`); ServeDir
+/// still negotiates the encoding, finds the precompressed file, and answers
+/// every conditional or range request itself.
+fn plain_get(request: &Request) -> bool {
+    request.method() == Method::GET
         && [
             header::RANGE,
             header::IF_NONE_MATCH,
             header::IF_MODIFIED_SINCE,
         ]
         .iter()
-        .all(|h| !request.headers().contains_key(h));
-    if !plain_get {
-        return next.run(request).await;
-    }
-    let key = (
-        request.uri().path().to_owned(),
-        request
-            .headers()
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
-    );
-    let kept = memo.0.read().ok().and_then(|map| map.get(&key).cloned());
-    if let Some(kept) = kept {
-        let mut response = Response::new(Body::from(kept.body));
-        *response.headers_mut() = kept.headers;
-        return response;
-    }
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(body) = to_bytes(body, MEMO_MAX_BYTES).await else {
-        return Response::from_parts(parts, Body::empty());
-    };
-    if let Ok(mut map) = memo.0.write() {
-        if map.len() < MEMO_ENTRIES {
-            let kept = Kept {
-                headers: parts.headers.clone(),
-                body: body.clone(),
-            };
-            map.insert(key, kept);
-        }
-    }
-    Response::from_parts(parts, Body::from(body))
+        .all(|h| !request.headers().contains_key(h))
 }
 
 /// The other files of the site root (favicon, logo), cached for a day.
@@ -145,15 +97,6 @@ where
         .layer(vary_on_encoding())
 }
 
-/// The same URL answers brotli, gzip or plain by `Accept-Encoding`: say so
-/// to every cache on the way (ServeDir doesn't).
-fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(
-        header::VARY,
-        HeaderValue::from_static("accept-encoding"),
-    )
-}
-
 fn files(dir: PathBuf) -> ServeDir {
     ServeDir::new(dir)
         .precompressed_br()
@@ -170,4 +113,12 @@ fn cache_when_found<B>(
         (response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED)
             .then(|| HeaderValue::from_static(value))
     })
+}
+/// The same URL answers brotli, gzip or plain by `Accept-Encoding`: say so
+/// to every cache on the way (ServeDir doesn't).
+fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
 }

@@ -34,16 +34,15 @@ pub async fn end_at_html_close(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     let trailer = format!("</html><script nonce=\"{nonce}\">");
-    let end = rfind(&bytes, trailer.as_bytes()).map(|at| at + "</html>".len());
-    let body = match end {
-        Some(end) => bytes.slice(..end),
+    let body = match rfind(&bytes, trailer.as_bytes()) {
+        Some(at) => bytes.slice(..at + "</html>".len()),
         None => bytes,
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }
 
-/// The nonce of this page's CSP (`'nonce-…'`), set by the shell.
+/// The nonce of this page's CSP (`'nonce-…'`), set with the render.
 fn page_nonce(response: &Response) -> Option<String> {
     let csp = response
         .headers()

@@ -12,6 +12,7 @@ pub mod gateway;
 pub mod html;
 pub mod identity;
 pub mod limits;
+pub mod memo;
 pub mod page_data;
 pub mod pages;
 pub mod readiness;
@@ -121,35 +122,22 @@ pub fn router(state: AppState) -> Router {
             i64::try_from(config.flow_limits.absolute_secs).unwrap_or(1800) + 300,
         )));
 
-    let mut app = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readiness::readyz))
-        .merge(pages::routes(&state));
+    // Pages: rendered from the session, read before the render.
+    let pages = pages::page_routes(&state).layer(middleware::from_fn_with_state(
+        state.clone(),
+        page_data::load,
+    ));
+    // Posts: the server functions (and the sandbox's dev pages). Only they
+    // carry the post checks, so a page view pays for none of them.
+    let mut posts = pages::server_fn_routes(&state);
     if state.sandbox.is_some() {
-        app = app.merge(dev_pages::routes());
+        posts = posts.merge(dev_pages::routes());
     }
-    // Files are served ahead of the app; only what isn't one renders the
-    // app's 404 page.
-    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.assets.hashed);
-    let not_found = tower::service_fn({
-        let render = pages::not_found(&state);
-        move |request| {
-            let render = render.clone();
-            async move { Ok::<_, std::convert::Infallible>(render(request).await) }
-        }
-    });
-    app.nest_service(&pkg_path, pkg)
-        .fallback_service(assets::public(&state.leptos_options, not_found))
+    let posts = posts
         .layer(middleware::from_fn(security::see_other))
         .layer(middleware::from_fn(security::fn_errors_are_unprocessable))
         .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            page_data::load,
-        ))
-        .layer(session_layer)
-        .layer(middleware::from_fn(security::no_bare_server_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::rate_limit,
@@ -158,7 +146,26 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::same_origin_only,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // Files are served ahead of the app; only what isn't one renders the
+    // not-found page.
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.assets.hashed);
+    let not_found = tower::service_fn({
+        let render = pages::not_found(&state);
+        move |request| {
+            let render = render.clone();
+            async move { Ok::<_, std::convert::Infallible>(render(request).await) }
+        }
+    });
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness::readyz))
+        .merge(pages)
+        .merge(posts)
+        .nest_service(&pkg_path, pkg)
+        .fallback_service(assets::public(&state.leptos_options, not_found))
+        .layer(session_layer)
+        .layer(middleware::from_fn(security::no_bare_server_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers,
@@ -167,14 +174,17 @@ pub fn router(state: AppState) -> Router {
         // arrive precompressed (Content-Encoding set) pass untouched.
         .layer(middleware::from_fn(html::end_at_html_close))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            pages::pristine_start(),
+            memo::memoized,
+        ))
         .layer(middleware::from_fn(access_log::access_log))
         .with_state(state)
 }
 
 /// `RUST_LOG`, else `info`. tower-sessions opens an info-level span for
-/// every request and every session read (`call`, `get_record`): on at
-/// `info`, they were 6 % of `GET /` in the profile and say nothing an
-/// operator needs, so they stay off unless `RUST_LOG` names them.
+/// every request and every session read (`call`, `get_record`); they say
+/// nothing an operator needs, so they stay off unless `RUST_LOG` names them.
 fn log_filter() -> tracing_subscriber::EnvFilter {
     let wanted = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
     let quiet = if wanted.contains("tower_sessions") {

@@ -6,19 +6,22 @@
 //! context (`context`).
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 
+use super::memo::{Memo, Policy};
 use super::page_data;
 use super::security::page_csp;
 use super::state::AppState;
 use crate::app::{shell, Page};
+use crate::flow::Step;
 
-pub fn routes(state: &AppState) -> Router<AppState> {
+/// One route per page path.
+pub fn page_routes(state: &AppState) -> Router<AppState> {
     // Leptos's renders and resources spawn on tokio (what `leptos_routes`
     // would set up). Err only means it is set already.
     let _ = any_spawner::Executor::init_tokio();
@@ -28,8 +31,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             leptos_axum::render_app_to_stream_with_context(context(state), move || shell(page));
         router = router.route(page.path(), get(move |request: Request| render(request)));
     }
+    router
+}
+
+/// `/api/…`: the server functions, each a form post.
+pub fn server_fn_routes(state: &AppState) -> Router<AppState> {
     let run = context(state);
-    router.route(
+    Router::new().route(
         "/api/{*fn_name}",
         post(move |request: Request| {
             let run = run.clone();
@@ -109,4 +117,31 @@ fn provide_posted_error() {
     if let (Some(err), Some(path)) = (err, path) {
         provide_context(ServerActionError::new(&path, &err));
     }
+}
+
+/// The start page as a visitor without a session sees it is the same
+/// bytes for everyone (no session, no error, no script: the deployment's
+/// brand and an empty form), so its answers are kept in memory (`memo`),
+/// compressed as each client asked. It is a trader's first request, and
+/// the one a flood of visitors repeats.
+///
+/// Anything that could change the page renders it fresh: a cookie (a
+/// session may hold a draft login), a query (`__err` after a failed post),
+/// a method other than GET. A kept answer carries a CSP that allows no
+/// script at all: the page has none, and its render-time nonce is spent.
+pub fn pristine_start() -> Memo {
+    Memo::new(Policy {
+        admits: |request| {
+            request.method() == Method::GET
+                && request.uri().path() == Step::Start.path()
+                && request.uri().query().is_none()
+                && !request.headers().contains_key(header::COOKIE)
+        },
+        prepare: |headers| {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(super::security::NO_SCRIPT_PAGE_CSP),
+            );
+        },
+    })
 }

@@ -230,6 +230,11 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     response
 }
 
+/// The CSP for a page with no script at all (the cached start page).
+pub const NO_SCRIPT_PAGE_CSP: &str = "default-src 'self'; script-src 'none'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
+     object-src 'none'; form-action 'self'";
+
 /// The CSP for an HTML page carrying this nonce.
 pub fn page_csp(nonce: &str) -> String {
     format!(
