@@ -6,14 +6,14 @@
 //! our measurement, for nothing an islands app uses.)
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 
 use crate::flow::{Step, EXPIRED_PATH};
 use crate::pages::{
     code::CodePage, done::DonePage, expired::ExpiredPage, not_found::NotFoundPage,
     password::PasswordPage, question::QuestionPage, start::StartPage,
 };
-use crate::site::use_assets;
+use crate::site::{use_assets, use_site};
 
 /// The page a request renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,10 @@ pub fn shell(page: Page) -> impl IntoView {
 pub fn App(page: Page) -> impl IntoView {
     provide_meta_context();
     let css = use_assets().map(|assets| assets.css.clone());
+    let description = format!(
+        "Forgot your {} password? Reset it here with your login or email and the code we email you.",
+        use_site().broker_name
+    );
     let body = match page {
         Page::Step(Step::Start) => view! { <StartPage/> }.into_any(),
         Page::Step(Step::Question) => view! { <QuestionPage/> }.into_any(),
@@ -73,6 +77,7 @@ pub fn App(page: Page) -> impl IntoView {
     view! {
         {css.map(|href| view! { <Stylesheet id="leptos" href=href/> })}
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="description" content=description/>
         <div class="app">{body}</div>
     }
 }

@@ -10,14 +10,12 @@ use std::path::{Path, PathBuf};
 use axum::body::{Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
-use axum::middleware;
 use axum::Router;
 use leptos::prelude::LeptosOptions;
 use tower::Service;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::memo::{memoized, Memo, Policy};
 use crate::site::{AssetHashes, Assets};
 
 /// Hashed names never change meaning: cache them for a year.
@@ -44,34 +42,33 @@ pub fn load(options: &LeptosOptions) -> Assets {
 }
 
 /// `/{pkg}/…`: the hashed build output, cached for a year. The mount
-/// path and the service. With `hashed` names, ServeDir's complete answers
-/// are also kept in memory (see `plain_get`).
-pub fn pkg(options: &LeptosOptions, hashed: bool) -> (String, Router) {
+/// path and the service.
+pub fn pkg(options: &LeptosOptions) -> (String, Router) {
     let pkg = options.site_pkg_dir.to_string();
     let dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
-    let mut service = Router::new()
+    let service = Router::new()
         .fallback_service(files(dir))
         .layer(cache_when_found(IMMUTABLE))
         .layer(vary_on_encoding());
-    if hashed {
-        let memo = Memo::new(Policy {
-            admits: plain_get,
-            prepare: |_| {},
-        });
-        service = service.layer(middleware::from_fn_with_state(memo, memoized));
-    }
     (format!("/{pkg}"), service)
 }
 
+/// Whether this is a plain GET of a hashed file under `pkg_path`.
+///
 /// ServeDir reads every file through tokio's blocking pool (open, stat,
 /// read: a thread hand-off each), which on 2 cores held the CSS to 1,766
 /// req/s against 27,250 for `/healthz`; perf showed the blocking pool's
 /// futex waits and wake-ups on top. A hashed name never changes content,
-/// so ServeDir's complete answers are kept in memory (`memo`); ServeDir
-/// still negotiates the encoding, finds the precompressed file, and answers
-/// every conditional or range request itself.
-fn plain_get(request: &Request) -> bool {
+/// so ServeDir's complete answers to plain GETs are kept in memory
+/// (`memo`); ServeDir still negotiates the encoding, finds the
+/// precompressed file, and answers every conditional or range request.
+pub fn is_plain_get_of_hashed_file(request: &Request, pkg_path: &str) -> bool {
     request.method() == Method::GET
+        && request
+            .uri()
+            .path()
+            .strip_prefix(pkg_path)
+            .is_some_and(|rest| rest.starts_with('/'))
         && [
             header::RANGE,
             header::IF_NONE_MATCH,

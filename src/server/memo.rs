@@ -1,10 +1,11 @@
-//! [ssr] Complete answers kept in memory, for requests whose answer is
-//! the same bytes every time: hashed asset files, and the start page for a
-//! visitor without a session. A kept answer is keyed by path and
-//! `Accept-Encoding`, so it is kept compressed the way that client asked.
+//! [ssr] Complete answers kept in memory, for requests whose answer is the
+//! same bytes every time: the hashed asset files, and the start page for a
+//! visitor without a session. It sits outside every other layer but the
+//! access log, so a kept answer is the finished one (security headers,
+//! compression) and a repeat skips all of them. Keyed by path and
+//! `Accept-Encoding`, so each client gets the encoding it asked for.
 //! Bounded: at most `ENTRIES` answers of at most `MAX_BYTES` each; nothing
-//! is ever evicted, since what is kept never changes while the process
-//! runs.
+//! is evicted, since what is kept never changes while the process runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -18,20 +19,20 @@ use axum::response::Response;
 const ENTRIES: usize = 256;
 const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// What may be kept, and how a kept answer is finished.
-#[derive(Clone, Copy)]
-pub struct Policy {
-    /// Whether this request's answer may come from (and go to) memory.
-    pub admits: fn(&Request) -> bool,
-    /// Adjusts the headers of an answer before it is kept.
-    pub prepare: fn(&mut HeaderMap),
-}
+/// Whether a request's answer may come from (and go to) memory.
+pub type Admits = dyn Fn(&Request) -> bool + Send + Sync;
+/// Adjusts the headers of an answer for this path before it is kept.
+pub type Prepare = dyn Fn(&str, &mut HeaderMap) + Send + Sync;
 
 #[derive(Clone)]
 pub struct Memo {
-    policy: Policy,
-    kept: Arc<RwLock<HashMap<(String, String), Kept>>>,
+    admits: Arc<Admits>,
+    prepare: Arc<Prepare>,
+    kept: Arc<RwLock<ByPath>>,
 }
+
+/// path → (Accept-Encoding, answer): a lookup allocates nothing.
+type ByPath = HashMap<String, Vec<(String, Kept)>>;
 
 #[derive(Clone)]
 struct Kept {
@@ -40,33 +41,47 @@ struct Kept {
 }
 
 impl Memo {
-    pub fn new(policy: Policy) -> Memo {
+    pub fn new(admits: Arc<Admits>, prepare: Arc<Prepare>) -> Memo {
         Memo {
-            policy,
+            admits,
+            prepare,
             kept: Arc::default(),
+        }
+    }
+
+    fn get(&self, path: &str, encoding: &str) -> Option<Kept> {
+        let map = self.kept.read().ok()?;
+        map.get(path)?
+            .iter()
+            .find(|(e, _)| e == encoding)
+            .map(|(_, kept)| kept.clone())
+    }
+
+    fn put(&self, path: String, encoding: String, kept: Kept) {
+        if let Ok(mut map) = self.kept.write() {
+            let count: usize = map.values().map(Vec::len).sum();
+            if count < ENTRIES {
+                map.entry(path).or_default().push((encoding, kept));
+            }
         }
     }
 }
 
 pub async fn memoized(State(memo): State<Memo>, request: Request, next: Next) -> Response {
-    if !(memo.policy.admits)(&request) {
+    if !(memo.admits)(&request) {
         return next.run(request).await;
     }
-    let key = (
-        request.uri().path().to_owned(),
-        request
-            .headers()
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
-    );
-    let kept = memo.kept.read().ok().and_then(|map| map.get(&key).cloned());
-    if let Some(kept) = kept {
+    let encoding = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if let Some(kept) = memo.get(request.uri().path(), encoding) {
         let mut response = Response::new(Body::from(kept.body));
         *response.headers_mut() = kept.headers;
         return response;
     }
+    let key = (request.uri().path().to_owned(), encoding.to_owned());
     let response = next.run(request).await;
     // Only a plain, complete success is the same for everyone.
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
@@ -76,15 +91,11 @@ pub async fn memoized(State(memo): State<Memo>, request: Request, next: Next) ->
     let Ok(body) = to_bytes(body, MAX_BYTES).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    (memo.policy.prepare)(&mut parts.headers);
-    if let Ok(mut map) = memo.kept.write() {
-        if map.len() < ENTRIES {
-            let kept = Kept {
-                headers: parts.headers.clone(),
-                body: body.clone(),
-            };
-            map.insert(key, kept);
-        }
-    }
+    (memo.prepare)(&key.0, &mut parts.headers);
+    let kept = Kept {
+        headers: parts.headers.clone(),
+        body: body.clone(),
+    };
+    memo.put(key.0, key.1, kept);
     Response::from_parts(parts, Body::from(body))
 }

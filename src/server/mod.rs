@@ -149,7 +149,18 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     // Files are served ahead of the app; only what isn't one renders the
     // not-found page.
-    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.assets.hashed);
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options);
+    let memo = {
+        let hashed = state.assets.hashed;
+        let pkg_path = pkg_path.clone();
+        memo::Memo::new(
+            Arc::new(move |request| {
+                pages::is_pristine_start(request)
+                    || (hashed && assets::is_plain_get_of_hashed_file(request, &pkg_path))
+            }),
+            Arc::new(pages::prepare_kept),
+        )
+    };
     let not_found = tower::service_fn({
         let render = pages::not_found(&state);
         move |request| {
@@ -174,10 +185,7 @@ pub fn router(state: AppState) -> Router {
         // arrive precompressed (Content-Encoding set) pass untouched.
         .layer(middleware::from_fn(html::end_at_html_close))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(
-            pages::pristine_start(),
-            memo::memoized,
-        ))
+        .layer(middleware::from_fn_with_state(memo, memo::memoized))
         .layer(middleware::from_fn(access_log::access_log))
         .with_state(state)
 }

@@ -6,14 +6,13 @@
 //! context (`context`).
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 
-use super::memo::{Memo, Policy};
 use super::page_data;
 use super::security::page_csp;
 use super::state::AppState;
@@ -119,29 +118,29 @@ fn provide_posted_error() {
     }
 }
 
-/// The start page as a visitor without a session sees it is the same
-/// bytes for everyone (no session, no error, no script: the deployment's
-/// brand and an empty form), so its answers are kept in memory (`memo`),
-/// compressed as each client asked. It is a trader's first request, and
-/// the one a flood of visitors repeats.
+/// Whether this request gets the start page a visitor without a session
+/// sees. That page is the same bytes for everyone (no session, no error, no
+/// script: the deployment's brand and an empty form), so its answers are
+/// kept in memory (`memo`), compressed as each client asked. It is a
+/// trader's first request, and the one a flood of visitors repeats.
 ///
 /// Anything that could change the page renders it fresh: a cookie (a
 /// session may hold a draft login), a query (`__err` after a failed post),
-/// a method other than GET. A kept answer carries a CSP that allows no
-/// script at all: the page has none, and its render-time nonce is spent.
-pub fn pristine_start() -> Memo {
-    Memo::new(Policy {
-        admits: |request| {
-            request.method() == Method::GET
-                && request.uri().path() == Step::Start.path()
-                && request.uri().query().is_none()
-                && !request.headers().contains_key(header::COOKIE)
-        },
-        prepare: |headers| {
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(super::security::NO_SCRIPT_PAGE_CSP),
-            );
-        },
-    })
+/// a method other than GET.
+pub fn is_pristine_start(request: &Request) -> bool {
+    request.method() == Method::GET
+        && request.uri().path() == Step::Start.path()
+        && request.uri().query().is_none()
+        && !request.headers().contains_key(header::COOKIE)
+}
+
+/// A kept start page allows no script at all: it has none, and the nonce
+/// its render was given is spent.
+pub fn prepare_kept(path: &str, headers: &mut HeaderMap) {
+    if path == Step::Start.path() {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(super::security::NO_SCRIPT_PAGE_CSP),
+        );
+    }
 }
