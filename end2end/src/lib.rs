@@ -136,6 +136,9 @@ impl Portal {
                 format!("sqlite:{}", store_dir.join("portal.db").display()),
             )
             .env("NO_COLOR", "1")
+            // The harness reads `event="listening" addr=…` and the access
+            // lines in text form; tests of the JSON log ask for it in `extra`.
+            .env("PORTAL_LOG_FORMAT", "text")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);

@@ -154,6 +154,7 @@ impl Sandbox {
     pub fn start() -> Sandbox {
         let mut child = Command::new(BIN)
             .args(["sandbox", "--port", "0"])
+            .env("PORTAL_LOG_FORMAT", "text")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -246,6 +247,7 @@ impl Portal {
             .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
             .env("RUST_LOG", "info")
+            .env("PORTAL_LOG_FORMAT", "text")
             .env("NO_COLOR", "1");
         for (k, v) in extra {
             command.env(k, v);
