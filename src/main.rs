@@ -1,6 +1,10 @@
-//! Server entry point: `autoshares-portal` serves the portal;
-//! `autoshares-portal sandbox [--port N]` runs only the simulated
-//! AutoShares API, for pointing another portal (or curl) at it.
+//! Server entry point:
+//! - `autoshares-portal [--config FILE]` serves the portal;
+//! - `autoshares-portal check-config [--config FILE]` prints the effective
+//!   configuration (secrets redacted) and every problem with it, and exits
+//!   non-zero if there is any;
+//! - `autoshares-portal sandbox [--port N]` runs only the simulated
+//!   AutoShares API, for pointing another portal (or curl) at it.
 
 /// mimalloc instead of glibc malloc: a page render is many small
 /// allocations, and glibc's (malloc, free, consolidate) were ~20 % of the
@@ -8,15 +12,30 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+const USAGE: &str = "usage: autoshares-portal [check-config] [--config FILE] | autoshares-portal sandbox [--port N]";
+
 #[tokio::main]
 async fn main() {
+    use autoshares_portal::server::{self, settings};
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.first().map(String::as_str) {
-        None => autoshares_portal::server::run().await,
-        Some("sandbox") => {
-            autoshares_portal::server::dev_pages::run_standalone_sandbox(&args[1..]).await
+    let (command, config_path) = match args.as_slice() {
+        [] => (None, None),
+        [c] if c == "check-config" => (Some("check-config"), None),
+        [flag, path] if flag == "--config" => (None, Some(path.into())),
+        [c, flag, path] if c == "check-config" && flag == "--config" => {
+            (Some("check-config"), Some(path.into()))
         }
-        Some(_) => Err("usage: autoshares-portal [sandbox [--port N]]".to_string()),
+        [c, ..] if c == "sandbox" => (Some("sandbox"), None),
+        _ => (Some("usage"), None),
+    };
+    let outcome = match command {
+        None => server::run(settings::Sources::from_process(config_path)).await,
+        Some("check-config") => {
+            let sources = settings::Sources::from_process(config_path);
+            std::process::exit(server::check_config(&sources));
+        }
+        Some("sandbox") => server::dev_pages::run_standalone_sandbox(&args[1..]).await,
+        Some(_) => Err(USAGE.to_string()),
     };
     if let Err(reason) = outcome {
         eprintln!("autoshares-portal: {reason}");

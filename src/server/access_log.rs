@@ -1,30 +1,69 @@
-//! [ssr] One `request` event per response: method, path (never the query),
-//! status and milliseconds. It logs at debug level under the `access`
-//! target, so it costs one level check unless the filter asks for it
+//! [ssr] The outermost layer: every request gets an id, a `request` span
+//! that carries it (so every log line of the request names it), an
+//! `X-Request-Id` response header, and one entry in the HTTP metrics.
+//!
+//! The `request` event itself (method, path without the query, status,
+//! milliseconds) logs at debug level under the `access` target, so it costs
+//! one level check unless the filter asks for it
 //! (`RUST_LOG=info,access=debug`). The browser tests count asset fetches
 //! with it.
+//!
+//! An `X-Request-Id` from the proxy in front (nginx's `$request_id`) is
+//! kept when it is short and plain, so one id follows the request through
+//! both logs; anything else is replaced.
 
 use std::time::Instant;
 
 use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
+
+use super::metrics;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The proxy's id if it is plain (1–64 of `[A-Za-z0-9_-]`), else a new one.
+fn request_id(request: &Request) -> HeaderValue {
+    request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|v| {
+            let b = v.as_bytes();
+            (1..=64).contains(&b.len())
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+        })
+        .cloned()
+        .unwrap_or_else(|| {
+            let id = format!("{:032x}", rand::random::<u128>());
+            HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
+        })
+}
 
 pub async fn access_log(request: Request, next: Next) -> Response {
-    if !tracing::enabled!(target: "access", tracing::Level::DEBUG) {
-        return next.run(request).await;
-    }
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let id = request_id(&request);
+    let route = metrics::route(request.uri().path());
     let started = Instant::now();
-    let response = next.run(request).await;
-    tracing::debug!(
-        target: "access",
-        event = "request",
-        %method,
-        %path,
-        status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
-    );
+    let span = tracing::info_span!("request", request_id = id.to_str().unwrap_or_default());
+    let logged = tracing::enabled!(target: "access", tracing::Level::DEBUG)
+        .then(|| (request.method().clone(), request.uri().path().to_owned()));
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    metrics::http_request(route, response.status(), elapsed);
+    if let Some((method, path)) = logged {
+        span.in_scope(|| {
+            tracing::debug!(
+                target: "access",
+                event = "request",
+                %method,
+                %path,
+                status = response.status().as_u16(),
+                ms = elapsed.as_secs_f64() * 1000.0,
+            )
+        });
+    }
+    response.headers_mut().insert(REQUEST_ID, id);
     response
 }

@@ -1,13 +1,13 @@
-//! [ssr] Portal configuration, read once at start from the environment.
-//!
-//! Parsing takes a lookup function instead of reading `std::env` directly,
-//! so tests can feed it a map. Every refusal is one line an operator can act on.
+//! [ssr] Portal configuration, read once at start from the file and the
+//! environment ([`super::settings`]). Every problem is one line an operator
+//! can act on, and all of them are reported together.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
+use super::settings::{Key, Reader, Sources};
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
@@ -37,14 +37,44 @@ pub enum Upstream {
     Sandbox { port: u16, token_prefix: String },
 }
 
+/// How log lines are written (`PORTAL_LOG_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, for log pipelines.
+    Json,
+    /// Human-readable lines, for a terminal.
+    Text,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = ();
+
+    fn from_str(raw: &str) -> Result<Self, ()> {
+        match raw {
+            "json" => Ok(LogFormat::Json),
+            "text" => Ok(LogFormat::Text),
+            _ => Err(()),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// Where traders are served (`listen`; port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// The operators' listener (`/metrics`, `/readyz`), if any.
+    pub metrics_addr: Option<SocketAddr>,
+    pub log_format: LogFormat,
+    /// How long requests in flight may finish after SIGTERM/SIGINT.
+    pub shutdown_grace: Duration,
     pub upstream: Upstream,
     pub app_key: AppKey,
     pub api_version: String,
     pub upstream_timeout: Duration,
     /// The origin browsers use to reach the portal, e.g. `https://reset.broker.com`.
     pub public_origin: String,
+    /// Whether `public_origin` was configured (else it follows `listen`).
+    public_origin_given: bool,
     pub broker_name: String,
     pub logo_url: String,
     pub sign_in_url: String,
@@ -90,135 +120,207 @@ impl Config {
         self.public_origin.starts_with("https://")
     }
 
-    pub fn from_env(site_addr: SocketAddr) -> Result<Self, String> {
-        Self::from_lookup(site_addr, |name| std::env::var(name).ok())
+    /// Once bound (port 0 picks one): an unconfigured public origin is
+    /// the address actually listened on.
+    pub fn bound_to(&mut self, addr: SocketAddr) {
+        self.listen = addr;
+        if !self.public_origin_given {
+            self.public_origin = format!("http://{addr}");
+        }
     }
 
-    pub fn from_lookup(
-        site_addr: SocketAddr,
-        var: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
-        let get = |name: &str| {
-            var(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+    /// The whole configuration, or every problem with it.
+    pub fn load(sources: &Sources) -> Result<Self, Vec<String>> {
+        let mut r = Reader::new(sources);
+        let config = Self::read(&mut r);
+        let problems = r.finish();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
 
-        let upstream = match get("AUTOSHARES_API_URL").as_deref() {
+    fn read(r: &mut Reader) -> Self {
+        let listen = r.parse_or(Key::Listen, SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let upstream = match r.text(Key::ApiUrl).as_deref() {
             None => {
-                return Err("AUTOSHARES_API_URL is not set: set it to the broker's AutoShares API URL, or to `sandbox` for the built-in demo".into())
+                r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) is not set: set it to the broker's AutoShares API URL, or to `sandbox` for the built-in demo");
+                Upstream::Sandbox {
+                    port: 0,
+                    token_prefix: String::new(),
+                }
             }
             Some("sandbox") => Upstream::Sandbox {
-                port: parse_or(&get, "SANDBOX_PORT", 0u16)?,
-                token_prefix: get("SANDBOX_TOKEN_PREFIX").unwrap_or_default(),
+                port: r.parse_or(Key::SandboxPort, 0u16),
+                token_prefix: r.text(Key::SandboxTokenPrefix).unwrap_or_default(),
             },
-            Some(raw) => {
-                let url = url::Url::parse(raw)
-                    .map_err(|_| "AUTOSHARES_API_URL is not a valid URL".to_string())?;
-                if !matches!(url.scheme(), "https" | "http") {
-                    return Err("AUTOSHARES_API_URL must be an https:// URL".into());
+            Some(raw) => match url::Url::parse(raw) {
+                Ok(url) if matches!(url.scheme(), "https" | "http") => Upstream::Remote(url),
+                Ok(_) => {
+                    r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) must be an https:// URL");
+                    Upstream::Sandbox {
+                        port: 0,
+                        token_prefix: String::new(),
+                    }
                 }
-                Upstream::Remote(url)
-            }
+                Err(_) => {
+                    r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) is not a valid URL");
+                    Upstream::Sandbox {
+                        port: 0,
+                        token_prefix: String::new(),
+                    }
+                }
+            },
         };
-
-        let app_key = match (get("AUTOSHARES_APP_KEY"), get("AUTOSHARES_APP_KEY_FILE")) {
-            (Some(_), Some(_)) => {
-                return Err("set AUTOSHARES_APP_KEY or AUTOSHARES_APP_KEY_FILE, not both".into())
-            }
-            (Some(key), None) => key,
-            (None, Some(path)) => std::fs::read_to_string(&path)
-                .map(|k| k.trim().to_string())
-                .map_err(|_| "AUTOSHARES_APP_KEY_FILE could not be read".to_string())?,
-            (None, None) if matches!(upstream, Upstream::Sandbox { .. }) => {
-                SANDBOX_DEFAULT_APP_KEY.to_string()
-            }
-            (None, None) => {
-                return Err("AUTOSHARES_APP_KEY (or AUTOSHARES_APP_KEY_FILE) is not set: the portal needs the broker's secret app key".into())
-            }
-        };
-        if app_key.is_empty() {
-            return Err("the AutoShares app key is empty".into());
-        }
-
         let sandbox = matches!(upstream, Upstream::Sandbox { .. });
-        let sign_in_url = match get("PORTAL_SIGN_IN_URL") {
+        let remote = matches!(upstream, Upstream::Remote(_));
+
+        let app_key = match r.secret(Key::AppKey, Key::AppKeyFile) {
+            Some(key) => key,
+            None if sandbox => SANDBOX_DEFAULT_APP_KEY.to_string(),
+            None => {
+                if remote {
+                    r.problem("AUTOSHARES_APP_KEY (or AUTOSHARES_APP_KEY_FILE) is not set: the portal needs the broker's secret app key");
+                }
+                String::new()
+            }
+        };
+
+        let sign_in_url = match r.text(Key::SignInUrl) {
             Some(url) => url,
             None if sandbox => "/dev/sign-in".to_string(),
             None => {
-                return Err("PORTAL_SIGN_IN_URL is not set: the done page links traders to the broker's sign-in page".into())
+                r.problem("PORTAL_SIGN_IN_URL (`sign_in_url`) is not set: the done page links traders to the broker's sign-in page");
+                String::new()
             }
         };
 
         let policy = PasswordPolicy {
-            min_chars: parse_or(&get, "PORTAL_PASSWORD_MIN_LENGTH", 12)?,
-            max_chars: parse_or(&get, "PORTAL_PASSWORD_MAX_LENGTH", 128)?,
+            min_chars: r.parse_or(Key::PasswordMinLength, 12),
+            max_chars: r.parse_or(Key::PasswordMaxLength, 128),
         };
         if policy.min_chars < 8 || policy.max_chars < 64 || policy.min_chars > policy.max_chars {
-            return Err("password lengths: the minimum must be at least 8 and the maximum at least 64 and above the minimum".into());
+            r.problem("password lengths: the minimum must be at least 8 and the maximum at least 64 and above the minimum");
         }
 
         let defaults = FlowLimits::default();
         let flow_limits = FlowLimits {
-            idle_secs: parse_or(&get, "PORTAL_FLOW_IDLE_SECS", defaults.idle_secs)?,
-            absolute_secs: parse_or(&get, "PORTAL_FLOW_ABSOLUTE_SECS", defaults.absolute_secs)?,
+            idle_secs: r.parse_or(Key::FlowIdleSecs, defaults.idle_secs),
+            absolute_secs: r.parse_or(Key::FlowAbsoluteSecs, defaults.absolute_secs),
             ..defaults
         };
 
-        let hmac_key = match get("PORTAL_HMAC_KEY") {
+        let hmac_key = match r.secret(Key::HmacKey, Key::HmacKeyFile) {
             Some(key) if key.len() >= 16 => Some(HmacKey(key.into_bytes())),
-            Some(_) => return Err("PORTAL_HMAC_KEY must be at least 16 characters".into()),
+            Some(_) => {
+                r.problem("PORTAL_HMAC_KEY (`hmac_key`) must be at least 16 characters");
+                None
+            }
             None => None,
         };
-        let store: StoreUrl = get("PORTAL_STORE")
-            .unwrap_or_else(|| DEFAULT_STORE.to_string())
-            .parse()?;
+        let store = Self::store(r);
         if store.is_shared() && hmac_key.is_none() {
-            return Err("PORTAL_HMAC_KEY is required with a Redis store: set the same secret (16+ characters) on every instance, so they hash identifiers and pick decoy questions alike".into());
+            r.problem("PORTAL_HMAC_KEY is required with a Redis store: set the same secret (16+ characters) on every instance, so they hash identifiers and pick decoy questions alike");
         }
 
-        Ok(Self {
+        let given_origin = r.text(Key::PublicOrigin);
+        if let Some(origin) = &given_origin {
+            if !(origin.starts_with("https://") || origin.starts_with("http://")) {
+                r.problem("PORTAL_PUBLIC_ORIGIN (`public_origin`) must start with https:// (or http:// for development)");
+            }
+        }
+        let log_format = r.parse(Key::LogFormat).unwrap_or_else(|| {
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                LogFormat::Text
+            } else {
+                LogFormat::Json
+            }
+        });
+        let metrics_addr = match r.text(Key::MetricsAddr).as_deref() {
+            Some("off") => None,
+            Some(_) => r.parse(Key::MetricsAddr),
+            None => Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
+        };
+
+        Self {
+            listen,
+            metrics_addr,
+            log_format,
+            shutdown_grace: Duration::from_secs(r.parse_or(Key::ShutdownGraceSecs, 20)),
             upstream,
             app_key: AppKey::new(app_key),
-            api_version: get("AUTOSHARES_API_VERSION").unwrap_or_else(|| "1.0".into()),
-            upstream_timeout: Duration::from_secs(parse_or(&get, "AUTOSHARES_TIMEOUT_SECS", 10)?),
-            public_origin: get("PORTAL_PUBLIC_ORIGIN")
-                .unwrap_or_else(|| format!("http://{site_addr}"))
+            api_version: r.text(Key::ApiVersion).unwrap_or_else(|| "1.0".into()),
+            upstream_timeout: Duration::from_secs(r.parse_or(Key::TimeoutSecs, 10)),
+            public_origin_given: given_origin.is_some(),
+            public_origin: given_origin
+                .unwrap_or_else(|| format!("http://{listen}"))
                 .trim_end_matches('/')
                 .to_string(),
-            broker_name: get("PORTAL_BROKER_NAME").unwrap_or_else(|| "AutoShares".into()),
-            logo_url: get("PORTAL_LOGO_URL").unwrap_or_else(|| "/logo.svg".into()),
+            broker_name: r
+                .text(Key::BrokerName)
+                .unwrap_or_else(|| "AutoShares".into()),
+            logo_url: r.text(Key::LogoUrl).unwrap_or_else(|| "/logo.svg".into()),
             sign_in_url,
             policy,
             flow_limits,
-            decoy_questions: parse_or(&get, "PORTAL_DECOY_QUESTIONS", true)?,
+            decoy_questions: r.parse_or(Key::DecoyQuestions, true),
             hmac_key,
             store,
-            ip_rate_per_minute: parse_or(&get, "PORTAL_IP_RATE_PER_MINUTE", 30)?,
-            ip_burst: parse_or(&get, "PORTAL_IP_BURST", 10)?,
-            trusted_proxies: match get("PORTAL_TRUSTED_PROXIES") {
-                Some(raw) => raw.parse()?,
+            ip_rate_per_minute: r.parse_or(Key::IpRatePerMinute, 30),
+            ip_burst: r.parse_or(Key::IpBurst, 10),
+            trusted_proxies: match r.text(Key::TrustedProxies).map(|raw| raw.parse()) {
+                Some(Ok(proxies)) => proxies,
+                Some(Err(reason)) => {
+                    r.problem(reason);
+                    TrustedProxies::default()
+                }
                 None => TrustedProxies::default(),
             },
             identifier_budget: IdentifierBudget {
-                wrong_answers: parse_or(&get, "PORTAL_WRONG_ANSWERS_PER_15_MIN", 5)?,
-                code_emails: parse_or(&get, "PORTAL_CODE_EMAILS_PER_HOUR", 3)?,
+                wrong_answers: r.parse_or(Key::WrongAnswersPer15Min, 5),
+                code_emails: r.parse_or(Key::CodeEmailsPerHour, 3),
             },
-            max_sessions: parse_or(&get, "PORTAL_MAX_SESSIONS", DEFAULT_MAX_SESSIONS)?,
-        })
+            max_sessions: r.parse_or(Key::MaxSessions, DEFAULT_MAX_SESSIONS),
+        }
     }
-}
 
-fn parse_or<T: std::str::FromStr>(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: T,
-) -> Result<T, String> {
-    match get(name) {
-        None => Ok(default),
-        Some(raw) => raw
-            .parse()
-            .map_err(|_| format!("{name} has an invalid value")),
+    /// `store`, with the Redis password from `store_password_file` if set.
+    fn store(r: &mut Reader) -> StoreUrl {
+        let raw = r
+            .text(Key::Store)
+            .unwrap_or_else(|| DEFAULT_STORE.to_string());
+        let raw = match r.text(Key::StorePasswordFile) {
+            None => raw,
+            Some(path) => {
+                let password = std::fs::read_to_string(&path).map(|p| p.trim().to_string());
+                match (password, url::Url::parse(&raw)) {
+                    (Err(_), _) => {
+                        r.problem(
+                            "PORTAL_STORE_PASSWORD_FILE (`store_password_file`) could not be read",
+                        );
+                        raw
+                    }
+                    (Ok(password), Ok(mut url)) if url.scheme().starts_with("redis") => {
+                        if url.set_password(Some(&password)).is_err() {
+                            r.problem("PORTAL_STORE (`store`): this URL can't carry a password");
+                        }
+                        url.to_string()
+                    }
+                    _ => {
+                        r.problem("PORTAL_STORE_PASSWORD_FILE (`store_password_file`) is for a redis:// store");
+                        raw
+                    }
+                }
+            }
+        };
+        match raw.parse() {
+            Ok(store) => store,
+            Err(reason) => {
+                r.problem(reason);
+                StoreUrl::Memory
+            }
+        }
     }
 }
 
@@ -232,9 +334,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Config::from_lookup("127.0.0.1:3000".parse().unwrap(), move |k| {
-            map.get(k).cloned()
-        })
+        Config::load(&Sources::new(None, move |k| map.get(k).cloned())).map_err(|p| p.join("\n"))
     }
 
     #[test]
@@ -331,6 +431,48 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.starts_with("PORTAL_STORE"), "{err}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let sources = Sources::with_text(
+            "autoshares_api_url = \"https://api.example.com\"\nip_burst = \"lots\"\nbroker_nmae = \"X\"\npassword_min_length = 4\n",
+            |_| None,
+        );
+        let problems = Config::load(&sources).unwrap_err();
+        let all = problems.join("\n");
+        for needle in [
+            "unknown key `broker_nmae`",
+            "AUTOSHARES_APP_KEY",
+            "PORTAL_SIGN_IN_URL",
+            "PORTAL_IP_BURST",
+            "password lengths",
+        ] {
+            assert!(all.contains(needle), "{needle} missing from:\n{all}");
+        }
+        assert_eq!(problems.len(), 5, "{all}");
+    }
+
+    #[test]
+    fn secrets_come_from_files() {
+        let dir = std::env::temp_dir().join(format!("as-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hmac"), "0123456789abcdef-from-file\n").unwrap();
+        std::fs::write(dir.join("redis"), "s3cret\n").unwrap();
+        let (hmac, redis) = (dir.join("hmac"), dir.join("redis"));
+        let c = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_HMAC_KEY_FILE", hmac.to_str().unwrap()),
+            ("PORTAL_STORE", "redis://127.0.0.1:6379/0"),
+            ("PORTAL_STORE_PASSWORD_FILE", redis.to_str().unwrap()),
+        ])
+        .unwrap();
+        assert_eq!(c.hmac_key.unwrap().0, b"0123456789abcdef-from-file");
+        assert_eq!(
+            c.store,
+            StoreUrl::Redis("redis://:s3cret@127.0.0.1:6379/0".into())
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

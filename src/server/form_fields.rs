@@ -25,19 +25,30 @@ use crate::server_fns::{
 /// Where the server functions are mounted.
 const SERVER_FN_PREFIX: &str = "/api/";
 
-/// The fields each server function takes: its argument names.
-fn expected_fields(path: &str) -> Option<&'static [&'static str]> {
-    let table: [(&str, &'static [&'static str]); 6] = [
+/// Each server function's path and the fields it takes (its argument names).
+fn server_fns() -> [(&'static str, &'static [&'static str]); 6] {
+    [
         (SubmitLogin::PATH, &["login"]),
         (SubmitAnswer::PATH, &["answer"]),
         (SubmitCode::PATH, &["code"]),
         (ResendCode::PATH, &[]),
         (SubmitPassword::PATH, &["password", "confirmation"]),
         (StartOver::PATH, &[]),
-    ];
-    table
+    ]
+}
+
+/// The fields each server function takes.
+fn expected_fields(path: &str) -> Option<&'static [&'static str]> {
+    server_fns()
         .into_iter()
         .find_map(|(p, fields)| (p == path).then_some(fields))
+}
+
+/// `path` as a `'static` name, if it is one of the server functions.
+pub fn server_fn_name(path: &str) -> Option<&'static str> {
+    server_fns()
+        .into_iter()
+        .find_map(|(p, _)| (p == path).then_some(p))
 }
 
 /// Whether the urlencoded `body` holds each expected field at most once and

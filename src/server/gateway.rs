@@ -51,12 +51,25 @@ impl Gateway {
             .map_err(|_| PortalError::Unavailable)?;
         let started = Instant::now();
         let outcome = call.await;
+        let elapsed = started.elapsed();
         // An answer, even a refusal, is a round trip worth timing; a
         // timeout or a dropped connection is not.
         if !matches!(outcome, Err(AutoSharesError::Unavailable(_))) {
-            self.latency.record(endpoint, started.elapsed());
+            self.latency.record(endpoint, elapsed);
         }
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(AutoSharesError::Rejected { .. }) => "rejected",
+            Err(AutoSharesError::AppKeyRejected) => "app_key_rejected",
+            Err(AutoSharesError::Unavailable(_)) => "unavailable",
+        };
+        super::metrics::upstream_call(endpoint, label, elapsed);
         Ok(outcome)
+    }
+
+    /// Slots taken by calls in flight now.
+    pub fn in_use(&self) -> usize {
+        MAX_UPSTREAM_IN_FLIGHT.saturating_sub(self.slots.available_permits())
     }
 
     /// A decoy skips the call to `endpoint`: wait as long as it usually takes.

@@ -12,12 +12,16 @@ pub mod gateway;
 pub mod html;
 pub mod identity;
 pub mod limits;
+pub mod logging;
 pub mod memo;
+pub mod metrics;
 pub mod page_data;
 pub mod pages;
 pub mod readiness;
 pub mod security;
 pub mod session;
+pub mod settings;
+pub mod shutdown;
 pub mod state;
 pub mod steps;
 
@@ -190,37 +194,57 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `RUST_LOG`, else `info`. tower-sessions opens an info-level span for
-/// every request and every session read (`call`, `get_record`); they say
-/// nothing an operator needs, so they stay off unless `RUST_LOG` names them.
-fn log_filter() -> tracing_subscriber::EnvFilter {
-    let wanted = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
-    let quiet = if wanted.contains("tower_sessions") {
-        String::new()
-    } else {
-        ",tower_sessions=warn,tower_sessions_core=warn".into()
-    };
-    tracing_subscriber::EnvFilter::try_new(format!("{wanted}{quiet}"))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+/// `check-config`: the effective configuration (secrets redacted), then
+/// every problem, one per line. The exit status: 0 clean, 1 problems.
+pub fn check_config(sources: &settings::Sources) -> i32 {
+    if let Some(path) = sources.file_path() {
+        println!("# config file: {}", path.display());
+    }
+    for line in settings::describe(sources) {
+        println!("{line}");
+    }
+    match Config::load(sources) {
+        Ok(_) => {
+            println!("# no problems");
+            0
+        }
+        Err(problems) => {
+            println!("# {} problem(s):", problems.len());
+            for problem in &problems {
+                println!("problem: {problem}");
+            }
+            1
+        }
+    }
 }
 
-/// Read the configuration, build everything, serve until stopped.
-pub async fn run() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(log_filter())
-        .init();
-
+/// Read the configuration (all of its problems at once), build
+/// everything, serve until SIGTERM/SIGINT, then drain.
+pub async fn run(sources: settings::Sources) -> Result<(), String> {
+    let config = Config::load(&sources);
+    logging::init(match &config {
+        Ok(config) => config.log_format,
+        Err(_) => config::LogFormat::Text,
+    });
+    let mut config = config.map_err(|problems| {
+        format!(
+            "the configuration has {} problem(s); nothing was started:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )
+    })?;
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
     // Bind first: with port 0 the OS picks a port, and everything derived from
     // the address (the default public origin, the log line) uses the real one.
-    let listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
+    let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", leptos_options.site_addr))?;
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let config = Config::from_env(addr)?;
+    config.bound_to(addr);
+    leptos_options.site_addr = addr;
     if !config.is_https() {
         tracing::warn!(
             event = "plain_http",
@@ -228,16 +252,16 @@ pub async fn run() -> Result<(), String> {
         );
     }
     let sandbox = config.is_sandbox();
+    let grace = config.shutdown_grace;
+    let metrics_addr = config.metrics_addr;
+    metrics::handle();
     let state = build_state(leptos_options, config).await?;
+    if let Some(metrics_addr) = metrics_addr {
+        let bound = metrics::serve(metrics_addr, state.clone()).await?;
+        tracing::info!(event = "metrics_listening", addr = %bound);
+    }
+    let readiness = state.readiness.clone();
     let app = router(state);
     tracing::info!(event = "listening", %addr, sandbox);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    shutdown::serve_until_signalled(listener, app, readiness, grace).await
 }

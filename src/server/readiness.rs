@@ -9,10 +9,15 @@
 //! for a load balancer error, so that stays 200 and says "unavailable".
 //! The answer is cached for [`CACHE_FOR`], so probes can't flood upstream.
 //!
+//! From the moment a shutdown signal arrives the answer is 503
+//! `"draining": true`, so a load balancer stops sending new traders here
+//! while the requests in flight finish.
+//!
 //! The state store is asked on every probe (one round trip): an instance
 //! that can't reach it can't serve a single step, so it answers 503 with
 //! `"store": "unavailable"` until the store is back.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -51,9 +56,19 @@ impl Upstream {
 #[derive(Default)]
 pub struct Readiness {
     last: Mutex<Option<(Instant, Upstream)>>,
+    draining: AtomicBool,
 }
 
 impl Readiness {
+    /// A shutdown signal arrived: answer 503 from now on.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
+    }
+
     fn cached(&self, now: Instant) -> Option<Upstream> {
         let last = self.last.lock().ok()?;
         last.filter(|(at, _)| now.duration_since(*at) < CACHE_FOR)
@@ -68,6 +83,10 @@ impl Readiness {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.readiness.is_draining() {
+        let body = serde_json::json!({ "ready": false, "draining": true });
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    }
     let now = Instant::now();
     let upstream = match state.readiness.cached(now) {
         Some(upstream) => upstream,

@@ -30,6 +30,7 @@ pub async fn same_origin_only(
         next.run(request).await
     } else {
         tracing::warn!(event = "csrf_rejected", path = %request.uri().path());
+        super::metrics::csrf_rejected();
         (StatusCode::FORBIDDEN, "Forbidden: cross-site request").into_response()
     }
 }
@@ -72,6 +73,7 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         }
         Err(Limited::Wait(wait)) => {
             tracing::warn!(event = "rate_limited", what = "ip");
+            super::metrics::rate_limited("ip");
             let error = PortalError::RateLimited {
                 minutes: minutes(wait),
             };

@@ -137,6 +137,10 @@ impl StepContext {
             Err(Limited::StoreDown(_)) => Err(PortalError::Unavailable),
             Err(Limited::Wait(wait)) => {
                 tracing::warn!(event = "rate_limited", what = ?what, ident);
+                super::metrics::rate_limited(match what {
+                    Counted::WrongAnswer => "wrong_answers",
+                    Counted::CodeEmail => "code_emails",
+                });
                 Err(match what {
                     Counted::WrongAnswer => PortalError::TooManyAttempts {
                         minutes: minutes(wait),
@@ -200,11 +204,63 @@ impl StepContext {
     }
 }
 
-/// Run a step's decision through [`StepContext::apply`].
+/// What a trader posted, as the step-outcome metric names it.
+#[derive(Clone, Copy, Debug)]
+enum Action {
+    Login,
+    Answer,
+    Code,
+    ResendCode,
+    Password,
+    StartOver,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::Answer => "answer",
+            Action::Code => "code",
+            Action::ResendCode => "resend_code",
+            Action::Password => "password",
+            Action::StartOver => "start_over",
+        }
+    }
+}
+
+/// The outcome label of a step's decision.
+fn outcome_label(outcome: &Result<Outcome, PortalError>) -> &'static str {
+    match outcome {
+        Ok(Outcome::Advance(_) | Outcome::Finish) => "advanced",
+        Ok(Outcome::Stay(_, error)) | Err(error) => error_label(error),
+        Ok(Outcome::End(PortalError::SessionExpired)) => "expired",
+        Ok(Outcome::End(_)) => "burned",
+        Ok(Outcome::GoTo(path)) if *path == EXPIRED_PATH => "expired",
+        Ok(Outcome::GoTo(_)) => "redirected",
+    }
+}
+
+fn error_label(error: &PortalError) -> &'static str {
+    match error {
+        PortalError::WrongAnswer => "wrong_answer",
+        PortalError::WrongCode => "wrong_code",
+        PortalError::SessionExpired => "expired",
+        PortalError::Unavailable | PortalError::StatusUnknown | PortalError::CouldNotStart => {
+            "upstream_unavailable"
+        }
+        PortalError::TooManyAttempts { .. }
+        | PortalError::TooManyCodes { .. }
+        | PortalError::RateLimited { .. } => "rate_limited",
+        _ => "invalid_input",
+    }
+}
+
+/// Run a step's decision through [`StepContext::apply`], counting it.
 macro_rules! step {
-    ($ctx:ident => $body:expr) => {{
+    ($action:expr, $ctx:ident => $body:expr) => {{
         let $ctx = StepContext::current().await?;
         let outcome: Result<Outcome, PortalError> = async { $body }.await;
+        super::metrics::step_outcome($action.as_str(), outcome_label(&outcome));
         $ctx.apply(outcome?).await
     }};
 }
@@ -261,7 +317,7 @@ pub async fn load_page(
 
 /// Step 1: look up the secret question; without one, send the code now.
 pub async fn submit_login(login: String) -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::Login, ctx => {
         if let Some(flow) = ctx.session.flow().await? {
             // A flow is already under way in this session: go back to it.
             let flow = admitted!(ctx, flow.step());
@@ -319,7 +375,7 @@ async fn start_flow(ctx: &StepContext, login: &str) -> Result<Outcome, PortalErr
 
 /// Step 2: the answer to the secret question.
 pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::Answer, ctx => {
         let flow = admitted!(ctx, Step::Question);
         if answer.trim().is_empty() {
             return Err(PortalError::AnswerMissing);
@@ -368,7 +424,7 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
 
 /// Step 3: the emailed code, exchanged for the reset token.
 pub async fn submit_code(code: String) -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::Code, ctx => {
         let flow = admitted!(ctx, Step::Code);
         let code: String = code
             .chars()
@@ -415,7 +471,7 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
 
 /// Step 3's other action: email a new code.
 pub async fn resend_code() -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::ResendCode, ctx => {
         let flow = admitted!(ctx, Step::Code);
         let limits = ctx.state.config.flow_limits;
         let ident = ctx.ident(flow.login());
@@ -436,7 +492,7 @@ pub async fn resend_code() -> Result<(), PortalError> {
 
 /// Step 4: the new password, checked here first, then set upstream.
 pub async fn submit_password(password: String, confirmation: String) -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::Password, ctx => {
         let flow = admitted!(ctx, Step::Password);
         let config = &ctx.state.config;
         config.policy.check(
@@ -481,7 +537,7 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
 
 /// Throw the flow away and go back to step 1.
 pub async fn start_over() -> Result<(), PortalError> {
-    step!(ctx => {
+    step!(Action::StartOver, ctx => {
         ctx.session.end().await;
         Ok(Outcome::GoTo(Step::Start.path()))
     })

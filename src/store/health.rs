@@ -8,6 +8,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::{StoreError, STORE_TIMEOUT};
 
+/// The Prometheus counter of failed store calls (described in `server::metrics`).
+pub const STORE_ERRORS: &str = "portal_store_errors_total";
+
 #[derive(Debug, Default)]
 pub struct Health {
     down: AtomicBool,
@@ -40,6 +43,7 @@ impl Health {
 
     pub fn failed(&self, err: &StoreError) {
         self.failed_calls.fetch_add(1, Ordering::AcqRel);
+        metrics::counter!(STORE_ERRORS).increment(1);
         if !self.down.swap(true, Ordering::AcqRel) {
             tracing::error!(
                 event = "store_unavailable",

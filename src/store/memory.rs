@@ -47,6 +47,13 @@ impl MemorySessions {
         }
     }
 
+    /// Records held that have not expired.
+    pub async fn live(&self) -> u64 {
+        let now = OffsetDateTime::now_utc();
+        let records = self.records.lock().await;
+        records.values().filter(|r| r.expiry_date > now).count() as u64
+    }
+
     /// Drop expired records every [`PURGE_EVERY`], for as long as the store
     /// lives.
     pub fn purge_in_background(&self) {

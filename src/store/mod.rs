@@ -193,6 +193,14 @@ impl Store {
         }
     }
 
+    /// How many resets the store holds now (for the metrics gauge).
+    pub async fn live_sessions(&self) -> Result<u64, StoreError> {
+        match &self.sqlite {
+            Some(db) => db.live_sessions().await,
+            None => self.sessions.live().await,
+        }
+    }
+
     /// One round trip to the engine, for `/readyz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.counters.ping().await

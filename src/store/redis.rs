@@ -291,6 +291,31 @@ impl std::fmt::Debug for RedisSessions {
     }
 }
 
+impl RedisSessions {
+    /// Session keys in Redis (they expire with their sessions). A SCAN in
+    /// pages of 1,000: fine at scrape intervals; on a Cluster it counts
+    /// the node the pool talks to.
+    pub async fn live(&self) -> Result<u64, StoreError> {
+        use futures::StreamExt;
+        let keys = self
+            .pool
+            .next()
+            .scan_buffered(format!("{PREFIX}session:*"), Some(1000), None);
+        let counted = tokio::time::timeout(
+            STORE_TIMEOUT,
+            keys.fold(Ok(0u64), |total, key| async move {
+                match (total, key) {
+                    (Ok(n), Ok(_)) => Ok(n + 1),
+                    (Ok(_), Err(e)) => Err(failed(e)),
+                    (err, _) => err,
+                }
+            }),
+        )
+        .await;
+        counted.unwrap_or_else(|_| Err(StoreError::new("redis: scan timed out")))
+    }
+}
+
 fn session_key(id: &Id) -> String {
     format!("{PREFIX}session:{id}")
 }

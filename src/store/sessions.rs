@@ -43,6 +43,16 @@ impl SessionBackend {
         Self { engine, health }
     }
 
+    /// Sessions held now: memory and Redis count their own (SQLite's
+    /// file answers through `Store::live_sessions`).
+    pub async fn live(&self) -> Result<u64, StoreError> {
+        match &self.engine {
+            Engine::Memory(store) => Ok(store.live().await),
+            Engine::Redis(store) => store.live().await,
+            Engine::Sqlite(_) => Err(StoreError::new("ask the SQLite file")),
+        }
+    }
+
     async fn watch<T>(
         &self,
         call: impl std::future::Future<Output = session_store::Result<T>>,

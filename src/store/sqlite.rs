@@ -125,6 +125,20 @@ impl SqliteDb {
         .await
     }
 
+    /// Sessions in the file that have not expired.
+    pub async fn live_sessions(&self) -> Result<u64, StoreError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.read(move |tx| {
+            tx.query_row(
+                "select count(*) from tower_sessions where expiry_date > ?1",
+                [now],
+                |row| row.get::<_, i64>(0),
+            )
+        })
+        .await
+        .map(|n| u64::try_from(n).unwrap_or(0))
+    }
+
     /// The secret called `name`: generated and stored on first use.
     pub async fn kept_secret(&self, name: &'static str) -> Result<Vec<u8>, StoreError> {
         let fresh = rand::random::<[u8; 32]>().to_vec();

@@ -225,8 +225,10 @@ impl Drop for Sandbox {
 
 /// One portal process, pointed at a sandbox process, on a store.
 pub struct Portal {
-    child: Child,
+    pub child: Child,
     pub base: String,
+    /// The operators' listener (`/metrics`, `/readyz`).
+    pub metrics: String,
     pub log: Arc<Mutex<String>>,
     http: reqwest::Client,
 }
@@ -248,6 +250,8 @@ impl Portal {
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
             .env("RUST_LOG", "info")
             .env("PORTAL_LOG_FORMAT", "text")
+            // Side-by-side portals can't all have the default 9464.
+            .env("PORTAL_METRICS_ADDR", "127.0.0.1:0")
             .env("NO_COLOR", "1");
         for (k, v) in extra {
             command.env(k, v);
@@ -260,17 +264,13 @@ impl Portal {
         let log = collect(&mut child);
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            let addr = log
-                .lock()
-                .unwrap()
-                .lines()
-                .find(|l| l.contains("event=\"listening\""))
-                .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix("addr=")))
-                .map(str::to_string);
+            let addr = logged_addr(&log.lock().unwrap(), "listening");
             if let Some(addr) = addr {
+                let metrics = logged_addr(&log.lock().unwrap(), "metrics_listening");
                 return Portal {
                     child,
                     base: format!("http://{addr}"),
+                    metrics: format!("http://{}", metrics.unwrap_or_default()),
                     log,
                     http: reqwest::Client::builder()
                         .redirect(redirect::Policy::none())
@@ -400,6 +400,15 @@ impl Answer {
             body,
         }
     }
+}
+
+/// The `addr=` of the text log line carrying `event="<event>"`.
+pub fn logged_addr(log: &str, event: &str) -> Option<String> {
+    let marker = format!("event=\"{event}\"");
+    log.lines()
+        .find(|l| l.contains(&marker))
+        .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix("addr=")))
+        .map(str::to_string)
 }
 
 /// The newest code the sandbox at `sandbox` emailed to `login`.

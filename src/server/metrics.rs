@@ -1,0 +1,220 @@
+//! [ssr] Prometheus metrics, on the operators' own listener.
+//!
+//! The `metrics` facade records; `metrics-exporter-prometheus` renders the
+//! text format. `/metrics` (and a copy of `/readyz`) are served on
+//! `PORTAL_METRICS_ADDR` only, never on the public port. Every metric name
+//! is a constant here and every label value a `&'static str` from a closed
+//! set, so no request can grow the series.
+//!
+//! Two gauges are read at scrape time rather than kept on the hot path:
+//! live sessions (asked of the store) and upstream slots in use.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use super::state::AppState;
+use crate::autoshares::endpoints::Endpoint;
+
+pub const HTTP_REQUESTS: &str = "portal_http_requests_total";
+pub const HTTP_DURATION: &str = "portal_http_request_duration_seconds";
+pub const STEP_OUTCOMES: &str = "portal_step_outcomes_total";
+pub const UPSTREAM_CALLS: &str = "portal_upstream_calls_total";
+pub const UPSTREAM_DURATION: &str = "portal_upstream_call_duration_seconds";
+pub const UPSTREAM_IN_FLIGHT: &str = "portal_upstream_in_flight";
+pub const RATE_LIMITED: &str = "portal_rate_limited_total";
+pub const CSRF_REJECTED: &str = "portal_csrf_rejections_total";
+pub const LIVE_SESSIONS: &str = "portal_live_sessions";
+pub use crate::store::health::STORE_ERRORS;
+pub const BUILD_INFO: &str = "portal_build_info";
+pub const DRAINING: &str = "portal_draining";
+
+/// Latency buckets, in seconds: a page is ~1 ms, an upstream call tens to
+/// hundreds, a timeout 10 s.
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The process's recorder, installed once (tests start several routers).
+pub fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new();
+        let builder = match builder.set_buckets(&BUCKETS) {
+            Ok(with_buckets) => with_buckets,
+            Err(_) => PrometheusBuilder::new(),
+        };
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!(event = "metrics_recorder_taken");
+        }
+        describe();
+        gauge!(BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+        handle
+    })
+}
+
+fn describe() {
+    describe_counter!(HTTP_REQUESTS, "HTTP requests answered, by route and status");
+    describe_histogram!(HTTP_DURATION, "Time to answer an HTTP request, by route");
+    describe_counter!(
+        STEP_OUTCOMES,
+        "What each posted step decided, by step and outcome"
+    );
+    describe_counter!(UPSTREAM_CALLS, "AutoShares calls, by endpoint and outcome");
+    describe_histogram!(UPSTREAM_DURATION, "AutoShares call latency, by endpoint");
+    describe_gauge!(
+        UPSTREAM_IN_FLIGHT,
+        "Upstream in-flight slots in use (of 32)"
+    );
+    describe_counter!(RATE_LIMITED, "Requests refused by a rate limit, by kind");
+    describe_counter!(
+        CSRF_REJECTED,
+        "Posts refused because they came from another origin"
+    );
+    describe_gauge!(LIVE_SESSIONS, "Resets in progress held by the store");
+    describe_counter!(STORE_ERRORS, "Failed calls to the state store");
+    describe_gauge!(BUILD_INFO, "Always 1; the version is a label");
+    describe_gauge!(DRAINING, "1 once a shutdown signal arrived");
+}
+
+/// The route label of a request path: a closed set, so a scanner probing
+/// random paths adds no series.
+pub fn route(path: &str) -> &'static str {
+    match path {
+        "/" => "/",
+        "/question" => "/question",
+        "/code" => "/code",
+        "/password" => "/password",
+        "/done" => "/done",
+        "/expired" => "/expired",
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        _ if path.starts_with("/pkg/") => "/pkg",
+        _ if path.starts_with("/api/") => {
+            super::form_fields::server_fn_name(path).unwrap_or("/api/other")
+        }
+        _ if path.starts_with("/dev/") => "/dev",
+        _ if path.ends_with(".svg") => "/static",
+        _ => "other",
+    }
+}
+
+/// One answered HTTP request.
+pub fn http_request(route: &'static str, status: StatusCode, elapsed: Duration) {
+    counter!(HTTP_REQUESTS, "route" => route, "status" => status_label(status)).increment(1);
+    histogram!(HTTP_DURATION, "route" => route).record(elapsed.as_secs_f64());
+}
+
+fn status_label(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        200 => "200",
+        303 => "303",
+        304 => "304",
+        400 => "400",
+        403 => "403",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        415 => "415",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        503 => "503",
+        code if code < 300 => "2xx",
+        code if code < 400 => "3xx",
+        code if code < 500 => "4xx",
+        _ => "5xx",
+    }
+}
+
+/// One upstream call and how it ended.
+pub fn upstream_call(endpoint: Endpoint, outcome: &'static str, elapsed: Duration) {
+    counter!(UPSTREAM_CALLS, "endpoint" => endpoint.as_str(), "outcome" => outcome).increment(1);
+    histogram!(UPSTREAM_DURATION, "endpoint" => endpoint.as_str()).record(elapsed.as_secs_f64());
+}
+
+/// What a posted step decided.
+pub fn step_outcome(step: &'static str, outcome: &'static str) {
+    counter!(STEP_OUTCOMES, "step" => step, "outcome" => outcome).increment(1);
+}
+
+/// A request refused by a limit: `ip`, `wrong_answers`, `code_emails`.
+pub fn rate_limited(kind: &'static str) {
+    counter!(RATE_LIMITED, "kind" => kind).increment(1);
+}
+
+pub fn csrf_rejected() {
+    counter!(CSRF_REJECTED).increment(1);
+}
+
+pub fn draining() {
+    gauge!(DRAINING).set(1.0);
+}
+
+/// `GET /metrics`: the gauges read now, then everything in text format.
+async fn render(State(state): State<AppState>) -> Response {
+    if let Ok(live) = state.store.live_sessions().await {
+        gauge!(LIVE_SESSIONS).set(live as f64);
+    }
+    gauge!(UPSTREAM_IN_FLIGHT).set(state.gateway.in_use() as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        handle().render(),
+    )
+        .into_response()
+}
+
+/// Serve `/metrics` and `/readyz` on the operators' address, in the
+/// background, for the life of the process.
+pub async fn serve(addr: SocketAddr, state: AppState) -> Result<SocketAddr, String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("metrics: cannot listen on {addr}: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("metrics: cannot read the listening address: {e}"))?;
+    let app = Router::new()
+        .route("/metrics", get(render))
+        .route("/readyz", get(super::readiness::readyz))
+        .with_state(state);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(event = "metrics_listener_failed", error = %e);
+        }
+    });
+    // Histograms keep their samples until upkeep folds them in.
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            handle().run_upkeep();
+        }
+    });
+    Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_a_closed_set() {
+        assert_eq!(route("/"), "/");
+        assert_eq!(route("/pkg/app.abc.wasm"), "/pkg");
+        assert_eq!(route("/api/no_such_fn"), "/api/other");
+        assert_eq!(route("/wp-admin/setup.php"), "other");
+    }
+}
