@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use autoshares_portal::server::config::Config;
+use autoshares_portal::server::settings::Sources;
 use autoshares_portal::server::{build_state, router};
 use leptos::prelude::LeptosOptions;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
@@ -55,7 +56,8 @@ impl Portal {
         for (k, v) in vars {
             env.insert(k.to_string(), v.to_string());
         }
-        let config = Config::from_lookup(addr, |k| env.get(k).cloned()).unwrap();
+        let mut config = Config::load(&Sources::new(None, move |k| env.get(k).cloned())).unwrap();
+        config.bound_to(addr);
         let options = LeptosOptions::builder()
             .output_name("autoshares-portal")
             .site_addr(addr)

@@ -35,12 +35,19 @@ pub fn portal_bin() -> PathBuf {
         .unwrap_or_else(|_| repo_root().join("target/release/autoshares-portal"))
 }
 
-/// The `addr=` value on the log line that carries `event="<event>"`.
+/// The address on the log line that carries `event="<event>"`, in the
+/// text format (`addr=…`) or the JSON one (`"addr":"…"`).
 fn logged_addr(log: &str, event: &str) -> Option<String> {
-    let marker = format!("event=\"{event}\"");
-    log.lines()
-        .find(|line| line.contains(&marker))?
-        .split_whitespace()
+    let text = format!("event=\"{event}\"");
+    let json = format!("\"event\":\"{event}\"");
+    let line = log
+        .lines()
+        .find(|line| line.contains(&text) || line.contains(&json))?;
+    if line.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        return value["addr"].as_str().map(str::to_string);
+    }
+    line.split_whitespace()
         .find_map(|word| word.strip_prefix("addr="))
         .map(str::to_string)
 }
@@ -139,6 +146,8 @@ impl Portal {
             // The harness reads `event="listening" addr=…` and the access
             // lines in text form; tests of the JSON log ask for it in `extra`.
             .env("PORTAL_LOG_FORMAT", "text")
+            // Side-by-side portals can't all have the default 9464.
+            .env("PORTAL_METRICS_ADDR", "127.0.0.1:0")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
@@ -433,17 +442,31 @@ impl Browser {
     }
 
     /// The same, with `prefers-color-scheme` set to `scheme` ("light", "dark").
-    pub async fn page_in(
+    pub async fn page_in(&self, mode: JsMode, viewport: (u32, u32), scheme: &str) -> TestPage {
+        self.page_with(mode, viewport, scheme, false).await
+    }
+
+    /// A fresh light-scheme page whose context accepts any certificate:
+    /// for the portal behind a TLS proxy with a self-signed certificate.
+    pub async fn page_ignoring_https_errors(&self, mode: JsMode, viewport: (u32, u32)) -> TestPage {
+        self.page_with(mode, viewport, "light", true).await
+    }
+
+    async fn page_with(
         &self,
         mode: JsMode,
         (width, height): (u32, u32),
         scheme: &str,
+        ignore_https_errors: bool,
     ) -> TestPage {
-        let options = BrowserContextOptions::builder()
+        let mut options = BrowserContextOptions::builder()
             .viewport(Viewport { width, height })
             .javascript_enabled(mode == JsMode::On)
-            .color_scheme(scheme.to_string())
-            .build();
+            .color_scheme(scheme.to_string());
+        if ignore_https_errors {
+            options = options.ignore_https_errors(true);
+        }
+        let options = options.build();
         let context = self
             .browser
             .new_context_with_options(options)

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use end2end::{built_files, in_both_modes, Browser, Portal, PHONE};
+use end2end::{built_files, in_both_modes, Browser, JsMode, Portal, PHONE};
 use playwright_rs::protocol::ResponseObject;
 
 const APP_KEY: &str = "CanaryAppKey-7d1e50";
@@ -16,10 +16,16 @@ const ALICE_QUESTION: &str = "What street did you live on in third grade?";
 
 in_both_modes! {
     async fn no_secret_reaches_a_response_or_the_log(mode) {
+    // The log in both formats: JSON with JavaScript on, text with it off.
+    let log_format = match mode {
+        JsMode::On => "json",
+        JsMode::Off => "text",
+    };
     let portal = Portal::start(&[
         ("AUTOSHARES_APP_KEY", APP_KEY),
         ("SANDBOX_TOKEN_PREFIX", TOKEN_PREFIX),
         ("PORTAL_CODE_EMAILS_PER_HOUR", "100"),
+        ("PORTAL_LOG_FORMAT", log_format),
     ])
     .await;
     let browser = Browser::launch().await;
@@ -129,6 +135,12 @@ in_both_modes! {
     }
     let log = portal.log();
     assert!(log.contains("password_changed"), "the log was captured");
+    if log_format == "json" {
+        for line in log.lines().filter(|l| !l.trim().is_empty()) {
+            let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+            assert!(parsed.is_ok(), "a log line that is not JSON: {line}");
+        }
+    }
     for secret in secrets.iter().map(String::as_str).chain(["alice"]) {
         assert!(!log.contains(secret), "{secret:?} reached the server log");
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::client_ip::TrustedProxies;
 use super::limits::IdentifierBudget;
-use super::settings::{Key, Reader, Sources};
+use super::settings::{Key, Reader, Secret, Sources};
 use crate::autoshares::secret::AppKey;
 use crate::flow::machine::FlowLimits;
 use crate::password_policy::PasswordPolicy;
@@ -177,14 +177,15 @@ impl Config {
         let remote = matches!(upstream, Upstream::Remote(_));
 
         let app_key = match r.secret(Key::AppKey, Key::AppKeyFile) {
-            Some(key) => key,
-            None if sandbox => SANDBOX_DEFAULT_APP_KEY.to_string(),
-            None => {
+            Secret::Given(key) => key,
+            Secret::Missing if sandbox => SANDBOX_DEFAULT_APP_KEY.to_string(),
+            Secret::Missing => {
                 if remote {
                     r.problem("AUTOSHARES_APP_KEY (or AUTOSHARES_APP_KEY_FILE) is not set: the portal needs the broker's secret app key");
                 }
                 String::new()
             }
+            Secret::Broken => String::new(),
         };
 
         let sign_in_url = match r.text(Key::SignInUrl) {
@@ -211,16 +212,17 @@ impl Config {
             ..defaults
         };
 
-        let hmac_key = match r.secret(Key::HmacKey, Key::HmacKeyFile) {
-            Some(key) if key.len() >= 16 => Some(HmacKey(key.into_bytes())),
-            Some(_) => {
+        let (hmac_key, hmac_broken) = match r.secret(Key::HmacKey, Key::HmacKeyFile) {
+            Secret::Given(key) if key.len() >= 16 => (Some(HmacKey(key.into_bytes())), false),
+            Secret::Given(_) => {
                 r.problem("PORTAL_HMAC_KEY (`hmac_key`) must be at least 16 characters");
-                None
+                (None, true)
             }
-            None => None,
+            Secret::Missing => (None, false),
+            Secret::Broken => (None, true),
         };
         let store = Self::store(r);
-        if store.is_shared() && hmac_key.is_none() {
+        if store.is_shared() && hmac_key.is_none() && !hmac_broken {
             r.problem("PORTAL_HMAC_KEY is required with a Redis store: set the same secret (16+ characters) on every instance, so they hash identifiers and pick decoy questions alike");
         }
 

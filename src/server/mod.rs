@@ -226,12 +226,13 @@ pub async fn run(sources: settings::Sources) -> Result<(), String> {
         Ok(config) => config.log_format,
         Err(_) => config::LogFormat::Text,
     });
-    let mut config = config.map_err(|problems| {
-        format!(
+    let mut config = config.map_err(|problems| match problems.as_slice() {
+        [one] => one.clone(),
+        _ => format!(
             "the configuration has {} problem(s); nothing was started:\n  {}",
             problems.len(),
             problems.join("\n  ")
-        )
+        ),
     })?;
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let mut leptos_options = conf.leptos_options;

@@ -160,10 +160,13 @@ pub enum Origin {
     Default,
 }
 
+/// Looks up one environment variable (the process's, or a test's map).
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// The file (if any) and the environment, before any value is parsed.
 pub struct Sources {
     file: Option<(PathBuf, toml::Table)>,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: EnvLookup,
     /// Problems found while reading the file itself.
     problems: Vec<String>,
 }
@@ -284,6 +287,15 @@ impl Sources {
     }
 }
 
+/// A secret setting, read.
+pub enum Secret {
+    Given(String),
+    /// Set nowhere.
+    Missing,
+    /// Set wrongly; the problem is already noted.
+    Broken,
+}
+
 /// Reads settings one by one, keeping every problem.
 pub struct Reader<'a> {
     sources: &'a Sources,
@@ -340,7 +352,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A secret given directly (`key`) or in a file (`file_key`), not both.
-    pub fn secret(&mut self, key: Key, file_key: Key) -> Option<String> {
+    pub fn secret(&mut self, key: Key, file_key: Key) -> Secret {
         match (self.text(key), self.text(file_key)) {
             (Some(_), Some(_)) => {
                 self.problems.push(format!(
@@ -348,18 +360,23 @@ impl<'a> Reader<'a> {
                     Reader::name(key),
                     Reader::name(file_key)
                 ));
-                None
+                Secret::Broken
             }
-            (Some(value), None) => Some(value),
+            (Some(value), None) => Secret::Given(value),
             (None, Some(path)) => match std::fs::read_to_string(&path) {
-                Ok(value) => Some(value.trim().to_string()).filter(|v| !v.is_empty()),
+                Ok(value) if !value.trim().is_empty() => Secret::Given(value.trim().to_string()),
+                Ok(_) => {
+                    self.problems
+                        .push(format!("{} names an empty file", Reader::name(file_key)));
+                    Secret::Broken
+                }
                 Err(_) => {
                     self.problems
                         .push(format!("{} could not be read", Reader::name(file_key)));
-                    None
+                    Secret::Broken
                 }
             },
-            (None, None) => None,
+            (None, None) => Secret::Missing,
         }
     }
 

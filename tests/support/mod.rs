@@ -402,12 +402,20 @@ impl Answer {
     }
 }
 
-/// The `addr=` of the text log line carrying `event="<event>"`.
+/// The `addr` of the log line carrying `event="<event>"`, in the text
+/// format or the JSON one.
 pub fn logged_addr(log: &str, event: &str) -> Option<String> {
-    let marker = format!("event=\"{event}\"");
-    log.lines()
-        .find(|l| l.contains(&marker))
-        .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix("addr=")))
+    let text = format!("event=\"{event}\"");
+    let json = format!("\"event\":\"{event}\"");
+    let line = log
+        .lines()
+        .find(|l| l.contains(&text) || l.contains(&json))?;
+    if line.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        return value["addr"].as_str().map(str::to_string);
+    }
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix("addr="))
         .map(str::to_string)
 }
 
