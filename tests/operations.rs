@@ -382,6 +382,15 @@ fn check_config_names_every_problem_and_redacts_secrets() {
     .unwrap();
     let (code, out) = check_config(&good, &[("PORTAL_IP_BURST", "7")]);
     assert_eq!(code, 0, "{out}");
+    // The same file named by PORTAL_CONFIG instead of --config.
+    let by_env = std::process::Command::new(BIN)
+        .env_clear()
+        .env("PORTAL_CONFIG", &good)
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert_eq!(by_env.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&by_env.stdout).contains("= Good Broker   (file)"));
     assert!(
         out.contains("broker_name                = Good Broker   (file)"),
         "{out}"
