@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 
 use crate::flow::{Step, EXPIRED_PATH};
+use crate::i18n::{t_with, use_lang};
 use crate::pages::{
     code::CodePage, done::DonePage, expired::ExpiredPage, not_found::NotFoundPage,
-    password::PasswordPage, question::QuestionPage, start::StartPage,
+    password::PasswordPage, question::QuestionPage, refused::RefusedPage, start::StartPage,
 };
 use crate::site::{use_assets, use_site};
 
@@ -21,6 +22,9 @@ pub enum Page {
     Step(Step),
     Expired,
     NotFound,
+    /// A request refused with a page of its own (429, 403, 413, 415, 503):
+    /// the error comes as context (`error::Refused`).
+    Refused,
 }
 
 impl Page {
@@ -35,15 +39,17 @@ impl Page {
             Page::Step(step) => step.path(),
             Page::Expired => EXPIRED_PATH,
             Page::NotFound => "/404",
+            Page::Refused => "/refused",
         }
     }
 }
 
 /// The document around a page, rendered on the server only.
 pub fn shell(page: Page) -> impl IntoView {
+    let lang = use_lang();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.code() dir=lang.dir()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -61,9 +67,9 @@ pub fn shell(page: Page) -> impl IntoView {
 pub fn App(page: Page) -> impl IntoView {
     provide_meta_context();
     let css = use_assets().map(|assets| assets.css.clone());
-    let description = format!(
-        "Forgot your {} password? Reset it here with your login or email and the code we email you.",
-        use_site().broker_name
+    let description = t_with(
+        "meta-description",
+        &[("broker", use_site().broker_name.as_str().into())],
     );
     let body = match page {
         Page::Step(Step::Start) => view! { <StartPage/> }.into_any(),
@@ -73,6 +79,7 @@ pub fn App(page: Page) -> impl IntoView {
         Page::Step(Step::Done) => view! { <DonePage/> }.into_any(),
         Page::Expired => view! { <ExpiredPage/> }.into_any(),
         Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+        Page::Refused => view! { <RefusedPage/> }.into_any(),
     };
     view! {
         {css.map(|href| view! { <Stylesheet id="leptos" href=href/> })}

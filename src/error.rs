@@ -75,6 +75,12 @@ pub enum PortalError {
     BadRequest,
     #[error("That form arrived with fields we didn't expect, so nothing was done. Reload the page and try again.")]
     UnexpectedFields,
+    #[error("The form was sent from somewhere other than this site, so nothing was done.")]
+    CrossSite,
+    #[error("This form was too large. Nothing was done.")]
+    TooLarge,
+    #[error("This request was not understood. Nothing was done.")]
+    UnsupportedForm,
 }
 
 impl PortalError {
@@ -99,15 +105,75 @@ impl PortalError {
             | SessionExpired
             | RateLimited { .. }
             | BadRequest
-            | UnexpectedFields => Field::Form,
+            | UnexpectedFields
+            | CrossSite
+            | TooLarge
+            | UnsupportedForm => Field::Form,
+        }
+    }
+
+    /// What the trader reads, in the page's language. (`Display` is the
+    /// English text, for logs and tests.)
+    pub fn message(&self) -> String {
+        use crate::i18n::{t, t_with};
+        use PortalError::*;
+        match self {
+            LoginMissing => t("error-login-missing"),
+            LoginTooLong => t("error-login-too-long"),
+            LoginInvalid => t("error-login-invalid"),
+            AnswerMissing => t("error-answer-missing"),
+            WrongAnswer => t("error-wrong-answer"),
+            CodeMissing => t("error-code-missing"),
+            WrongCode => t("error-wrong-code"),
+            TooManyAttempts { minutes } => {
+                t_with("error-too-many-attempts", &[("minutes", (*minutes).into())])
+            }
+            TooManyCodes { max } => t_with("error-too-many-codes", &[("max", (*max).into())]),
+            PasswordTooShort { min } => {
+                t_with("error-password-too-short", &[("min", (*min).into())])
+            }
+            PasswordTooLong { max } => t_with("error-password-too-long", &[("max", (*max).into())]),
+            PasswordIsLogin => t("error-password-is-login"),
+            PasswordTooCommon => t("error-password-too-common"),
+            PasswordMismatch => t("error-password-mismatch"),
+            PasswordRejected => t("error-password-rejected"),
+            CouldNotStart => t("error-could-not-start"),
+            Unavailable => t("error-unavailable"),
+            StatusUnknown => t("error-status-unknown"),
+            SessionExpired => t("error-session-expired"),
+            RateLimited { minutes } => {
+                t_with("error-rate-limited", &[("minutes", (*minutes).into())])
+            }
+            BadRequest => t("error-bad-request"),
+            UnexpectedFields => t("error-unexpected-fields"),
+            CrossSite => t("forbidden-lead"),
+            TooLarge => t("too-large-lead"),
+            UnsupportedForm => t("unsupported-lead"),
+        }
+    }
+
+    /// The heading of the page this error is answered with, when it is
+    /// answered with a page of its own (`server::error_page`).
+    pub fn page_title(&self) -> String {
+        use crate::i18n::t;
+        match self {
+            PortalError::RateLimited { .. } => t("rate-limited-title"),
+            PortalError::CrossSite => t("forbidden-title"),
+            PortalError::TooLarge => t("too-large-title"),
+            PortalError::UnsupportedForm => t("unsupported-title"),
+            _ => t("unavailable-title"),
         }
     }
 
     /// The message for one field, if this error belongs to it.
     pub fn message_for(&self, field: Field) -> Option<String> {
-        (self.field() == field).then(|| self.to_string())
+        (self.field() == field).then(|| self.message())
     }
 }
+
+/// The error a request was refused with, as context for its page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused(pub PortalError);
 
 /// "1 minute", "15 minutes".
 pub fn minutes_text(minutes: &u32) -> String {

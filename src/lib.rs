@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod error;
 pub mod flow;
+pub mod i18n;
 pub mod pages;
 pub mod password_policy;
 pub mod server_fns;

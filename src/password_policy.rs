@@ -41,13 +41,16 @@ impl Rule {
         Rule::Matches,
     ];
 
+    /// The checklist's words for this rule, in the page's language
+    /// (looked up on the server; the island gets them as props).
     pub fn label(self, policy: &PasswordPolicy) -> String {
+        use crate::i18n::{t, t_with};
         match self {
-            Rule::MinLength => format!("At least {} characters", policy.min_chars),
-            Rule::MaxLength => format!("At most {} characters", policy.max_chars),
-            Rule::NotLogin => "Not your login, email or the broker's name".to_string(),
-            Rule::NotCommon => "Not a commonly used password".to_string(),
-            Rule::Matches => "Both entries match".to_string(),
+            Rule::MinLength => t_with("password-rule-min", &[("min", policy.min_chars.into())]),
+            Rule::MaxLength => t_with("password-rule-max", &[("max", policy.max_chars.into())]),
+            Rule::NotLogin => t("password-rule-not-login"),
+            Rule::NotCommon => t("password-rule-not-common"),
+            Rule::Matches => t("password-rule-match"),
         }
     }
 }

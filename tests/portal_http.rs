@@ -541,6 +541,91 @@ async fn posts_are_rate_limited_per_address() {
         .await
         .unwrap()
         .contains("Please try again in 1 minute."));
+    let big = portal
+        .http
+        .post(format!("{}/api/login", portal.base))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("login={}", "x".repeat(64 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(big
+        .text()
+        .await
+        .unwrap()
+        .contains("This form was too large"));
+}
+
+/// Every refusal goes through `PortalError`'s one response: a browser gets
+/// a page in the portal's frame, CSS and its language; a server-function
+/// client the JSON it decodes.
+#[tokio::test]
+async fn refusals_are_pages_in_the_traders_language_or_json() {
+    let _serial = serial().await;
+    let portal =
+        Portal::start(&[("PORTAL_IP_BURST", "1"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
+    let first = portal.post_form("/api/start-over", None, "/", &[]).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let page = |lang: &'static str| {
+        portal
+            .http
+            .post(format!("{}/api/start-over", portal.base))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html")
+            .header("accept-language", lang)
+            .form(&[("x", "")])
+            .send()
+    };
+    let arabic = page("ar").await.unwrap();
+    assert_eq!(arabic.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(arabic.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("nonce-"));
+    let html = arabic.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#), "{html}");
+    assert!(
+        html.contains("class=\"card\""),
+        "the portal's frame: {html}"
+    );
+    assert!(html.contains("stylesheet"), "the portal's CSS");
+    assert!(
+        !html.contains("Too many requests"),
+        "no English left: {html}"
+    );
+    let german = page("de").await.unwrap().text().await.unwrap();
+    assert!(german.contains(r#"<html lang="de""#));
+
+    // The same refusal for a server-function client: JSON.
+    let json = portal
+        .http
+        .post(format!("{}/api/start-over", portal.base))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), StatusCode::TOO_MANY_REQUESTS);
+    let error: serde_json::Value = json.json().await.unwrap();
+    assert!(error.get("RateLimited").is_some(), "{error}");
+
+    // A cross-site post and a body over the limit: pages too.
+    let forged = portal
+        .http
+        .post(format!("{}/api/login", portal.base))
+        .header("origin", "https://evil.example")
+        .header("accept", "text/html")
+        .header("accept-language", "fr")
+        .form(&[("login", "alice")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().await.unwrap().contains(r#"<html lang="fr""#));
 }
 
 /// Behind a trusted proxy each trader gets their own bucket; a client that

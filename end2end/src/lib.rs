@@ -18,6 +18,9 @@ use playwright_rs::{api::LaunchOptions, Playwright};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+pub mod words;
+pub use words::{current_lang, tr, tr_text, tr_with, LANG};
+
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// The repository root (end2end's parent).
@@ -354,8 +357,12 @@ impl JsMode {
     }
 }
 
-/// Declare one browser scenario as two tests, `<name>::js` and
-/// `<name>::nojs`, each with its own portal and browser:
+/// Declare one browser scenario as four tests: `<name>::js` and
+/// `<name>::nojs` in English, `<name>::ar_js` and `<name>::ar_nojs` in
+/// Arabic (right to left), each with its own portal and browser. Pages
+/// opened in the scenario ask for the language through the browser's
+/// locale (`Accept-Language`); labels and messages are named by their
+/// Fluent id, so the same scenario reads the page in either language:
 ///
 /// ```ignore
 /// in_both_modes! {
@@ -381,6 +388,16 @@ macro_rules! in_both_modes {
             #[tokio::test]
             async fn nojs() {
                 scenario($crate::JsMode::Off).await
+            }
+
+            #[tokio::test]
+            async fn ar_js() {
+                $crate::LANG.scope("ar", scenario($crate::JsMode::On)).await
+            }
+
+            #[tokio::test]
+            async fn ar_nojs() {
+                $crate::LANG.scope("ar", scenario($crate::JsMode::Off)).await
             }
         }
     )*};
@@ -446,6 +463,38 @@ impl Browser {
         self.page_with(mode, viewport, scheme, false).await
     }
 
+    /// A fresh page with `prefers-reduced-motion` set to `motion`
+    /// ("reduce", "no-preference").
+    pub async fn page_with_motion(
+        &self,
+        mode: JsMode,
+        viewport: (u32, u32),
+        motion: &str,
+    ) -> TestPage {
+        let (width, height) = viewport;
+        let options = BrowserContextOptions::builder()
+            .viewport(Viewport { width, height })
+            .javascript_enabled(mode == JsMode::On)
+            .locale(current_lang().to_string())
+            .reduced_motion(motion.to_string())
+            .build();
+        let context = self
+            .browser
+            .new_context_with_options(options)
+            .await
+            .expect("browser context");
+        let page = context.new_page().await.expect("page");
+        TestPage {
+            page,
+            context,
+            mode,
+            lang: current_lang(),
+            viewport,
+            errors: Arc::default(),
+            browser: self.browser.clone(),
+        }
+    }
+
     /// A fresh light-scheme page whose context accepts any certificate:
     /// for the portal behind a TLS proxy with a self-signed certificate.
     pub async fn page_ignoring_https_errors(&self, mode: JsMode, viewport: (u32, u32)) -> TestPage {
@@ -459,8 +508,10 @@ impl Browser {
         scheme: &str,
         ignore_https_errors: bool,
     ) -> TestPage {
+        let lang = current_lang();
         let mut options = BrowserContextOptions::builder()
             .viewport(Viewport { width, height })
+            .locale(lang.to_string())
             .javascript_enabled(mode == JsMode::On)
             .color_scheme(scheme.to_string());
         if ignore_https_errors {
@@ -492,8 +543,10 @@ impl Browser {
             page,
             context,
             mode,
+            lang,
             viewport: (width, height),
             errors,
+            browser: self.browser.clone(),
         }
     }
 }
@@ -502,11 +555,145 @@ pub struct TestPage {
     pub page: playwright_rs::protocol::Page,
     pub context: playwright_rs::protocol::BrowserContext,
     pub mode: JsMode,
+    /// The language the page asks for (`en`, `ar`, …).
+    pub lang: &'static str,
     viewport: (u32, u32),
     errors: Arc<Mutex<Vec<String>>>,
+    /// For a scratch page with JavaScript (axe-core on a no-JS page).
+    browser: playwright_rs::protocol::Browser,
 }
 
 impl TestPage {
+    /// Message `id` in this page's language.
+    pub fn t(&self, id: &str) -> String {
+        tr(self.lang, id)
+    }
+
+    /// Message `id` with numeric arguments, in this page's language.
+    pub fn t_with(&self, id: &str, args: &[(&str, u32)]) -> String {
+        tr_with(self.lang, id, args)
+    }
+
+    /// A label, button name or needle: a Fluent id (`button-continue`) is
+    /// looked up in the page's language; anything else is taken as is.
+    fn words(&self, text: &str) -> String {
+        if words::is_id(text) {
+            self.t(text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// axe-core (npm) on the page as it is now: no violation of WCAG 2.2
+    /// A or AA. `what` names the state in the failure message.
+    pub async fn assert_accessible(&self, what: &str) {
+        static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let source = AXE.get_or_init(|| {
+            let path = repo_root().join("end2end/node_modules/axe-core/axe.min.js");
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci` in end2end/)", path.display()))
+        });
+        // Playwright can't evaluate in a page with JavaScript off: axe runs
+        // on the same HTML, as served, in a scratch page with JavaScript on
+        // (scripts stripped, so the DOM is the no-JS one).
+        let scratch = match self.mode {
+            JsMode::On => None,
+            JsMode::Off => Some(self.no_js_copy().await),
+        };
+        let page = scratch.as_ref().map_or(&self.page, |(_, page)| page);
+        let loaded: bool = page
+            .evaluate("() => typeof window.axe !== 'undefined'", None::<&()>)
+            .await
+            .unwrap_or(false);
+        if !loaded {
+            page.evaluate::<(), serde_json::Value>(
+                &format!("() => {{ {source}\n; return true; }}"),
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] load axe-core: {e}", self.mode));
+        }
+        let violations: Vec<serde_json::Value> = page
+            .evaluate(
+                "async () => {
+                    const result = await axe.run(document, { runOnly: { type: 'tag',
+                        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+                    return result.violations.map(v => ({ id: v.id, impact: v.impact,
+                        help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }));
+                }",
+                None::<&()>,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("[{:?}] run axe-core: {e}", self.mode));
+        if let Some((context, _)) = scratch {
+            let _ = context.close().await;
+        }
+        assert!(
+            violations.is_empty(),
+            "[{:?} {}] axe-core on {what} ({}): {violations:#?}",
+            self.mode,
+            self.lang,
+            self.page.url()
+        );
+    }
+
+    /// The current page as the server serves it to this browser (its
+    /// cookies and language), without scripts, in a fresh page with
+    /// JavaScript on and the page's origin as base (for its CSS).
+    async fn no_js_copy(
+        &self,
+    ) -> (
+        playwright_rs::protocol::BrowserContext,
+        playwright_rs::protocol::Page,
+    ) {
+        let url = self.page.url();
+        let cookies = self
+            .context
+            .cookies(None)
+            .await
+            .expect("the page's cookies")
+            .iter()
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let html = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(&url)
+            .header("accept", "text/html")
+            .header("accept-language", self.lang)
+            .header("cookie", cookies)
+            .send()
+            .await
+            .expect("fetch the page")
+            .text()
+            .await
+            .expect("the page's HTML");
+        let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        let html = without_scripts(&html).replacen(
+            "<head>",
+            &format!("<head><base href=\"{origin}/\">"),
+            1,
+        );
+        let (width, height) = self.viewport;
+        let context = self
+            .browser
+            .new_context_with_options(
+                BrowserContextOptions::builder()
+                    .viewport(Viewport { width, height })
+                    .locale(self.lang.to_string())
+                    .build(),
+            )
+            .await
+            .expect("scratch context");
+        let page = context.new_page().await.expect("scratch page");
+        page.set_content(&html, None)
+            .await
+            .expect("load the page's HTML");
+        (context, page)
+    }
+
     /// Load a page; with JavaScript on, wait until its islands hydrate.
     pub async fn open(&self, url: &str) {
         self.page.goto(url, None).await.expect("navigate");
@@ -617,8 +804,9 @@ impl TestPage {
         }
     }
 
-    /// Type into the field labelled exactly `label`.
+    /// Type into the field labelled exactly `label` (a Fluent id or text).
     pub async fn fill_field(&self, label: &str, value: &str) {
+        let label = &self.words(label);
         self.page
             .get_by_label(label, true)
             .fill(value, None)
@@ -628,6 +816,7 @@ impl TestPage {
 
     /// What the field labelled exactly `label` holds.
     pub async fn field_value(&self, label: &str) -> String {
+        let label = &self.words(label);
         self.page
             .get_by_label(label, true)
             .input_value(None)
@@ -637,9 +826,10 @@ impl TestPage {
 
     /// The button named exactly `name`.
     pub fn button(&self, name: &str) -> playwright_rs::protocol::Locator {
+        let name = self.words(name);
         self.page.get_by_role(
             AriaRole::Button,
-            Some(GetByRoleOptions::default().name(name).exact(true)),
+            Some(GetByRoleOptions::default().name(&name).exact(true)),
         )
     }
 
@@ -653,6 +843,7 @@ impl TestPage {
 
     /// Click the link named exactly `name`.
     pub async fn follow(&self, name: &str) {
+        let name = &self.words(name);
         self.page
             .get_by_role(
                 AriaRole::Link,
@@ -690,6 +881,7 @@ impl TestPage {
 
     /// Wait until the first match of `selector` shows text containing `needle`.
     pub async fn wait_for_text(&self, selector: &str, needle: &str) {
+        let needle = &self.words(needle);
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let text = self.text(selector).await;
@@ -738,11 +930,42 @@ impl TestPage {
                 })
                 .await
                 .unwrap_or_else(|e| panic!("viewport {w}x{h}: {e}"));
-            let file = dir.join(format!("{name}-{w}x{h}-{}.png", self.mode.label()));
+            let file = dir.join(format!(
+                "{name}-{w}x{h}-{}-{}.png",
+                self.mode.label(),
+                self.lang
+            ));
             self.page
                 .screenshot_to_file(&file, None)
                 .await
                 .unwrap_or_else(|e| panic!("screenshot {}: {e}", file.display()));
         }
     }
+}
+
+/// `html` without `<script>` elements and script preloads.
+fn without_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let script = rest.find("<script");
+        let preload = rest
+            .find("<link rel=\"modulepreload\"")
+            .or_else(|| rest.find("<link rel=\"preload\""));
+        let next = match (script, preload) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        out.push_str(&rest[..next]);
+        let tail = &rest[next..];
+        let end = if tail.starts_with("<script") {
+            tail.find("</script>").map(|i| i + "</script>".len())
+        } else {
+            tail.find('>').map(|i| i + 1)
+        };
+        rest = &tail[end.unwrap_or(tail.len())..];
+    }
+    out.push_str(rest);
+    out
 }

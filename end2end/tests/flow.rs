@@ -18,8 +18,8 @@ const ROOMY: &[(&str, &str)] = &[
 
 async fn enter_login(page: &TestPage, portal: &Portal, login: &str) {
     page.open(&portal.url("/")).await;
-    page.fill_field("Login or email", login).await;
-    page.press("Continue").await;
+    page.fill_field("start-login-label", login).await;
+    page.press("button-continue").await;
 }
 
 /// A phone-sized page that has entered `login` and landed on `path`.
@@ -39,18 +39,19 @@ async fn begin(
 /// Answer alice's question.
 async fn answer(page: &TestPage, text: &str) {
     page.fill_field(ALICE_QUESTION, text).await;
-    page.press("Continue").await;
+    page.press("button-continue").await;
 }
 
 async fn enter_code(page: &TestPage, code: &str) {
-    page.fill_field("Code from the email", code).await;
-    page.press("Verify code").await;
+    page.fill_field("code-label", code).await;
+    page.press("code-verify").await;
 }
 
 async fn new_password(page: &TestPage, password: &str, confirmation: &str) {
-    page.fill_field("New password", password).await;
-    page.fill_field("Confirm new password", confirmation).await;
-    page.press("Change password").await;
+    page.fill_field("password-new-label", password).await;
+    page.fill_field("password-confirm-label", confirmation)
+        .await;
+    page.press("password-change").await;
 }
 
 /// A fresh password per run, so each proof of effect is its own.
@@ -67,67 +68,72 @@ in_both_modes! {
             let page = browser.page(mode, viewport).await;
             page.open(&portal.url("/")).await;
             page.screenshot("1-start").await;
-            page.fill_field("Login or email", "alice").await;
-            page.press("Continue").await;
+            page.assert_accessible("the start page").await;
+            page.fill_field("start-login-label", "alice").await;
+            page.press("button-continue").await;
 
             page.wait_for_path("/question").await;
-            page.wait_for_text(".step-text", "Step 2 of 4").await;
+            page.wait_for_text(".step-text", &page.t_with("step-of", &[("n", 2), ("count", 4)])).await;
             assert_eq!(page.text("label[for=answer]").await, ALICE_QUESTION);
             page.screenshot("2-question").await;
+            page.assert_accessible("the question page").await;
             answer(&page, "Peterson").await;
 
             page.wait_for_path("/code").await;
-            page.wait_for_text(".step-text", "Step 3 of 4").await;
+            page.wait_for_text(".step-text", &page.t_with("step-of", &[("n", 3), ("count", 4)])).await;
             assert_eq!(
                 page.count("#code[autocomplete=one-time-code][inputmode=numeric]")
                     .await,
                 1
             );
             page.screenshot("3-code").await;
+            page.assert_accessible("the code page").await;
             enter_code(&page, &portal.code_for("alice").await).await;
 
             page.wait_for_path("/password").await;
-            page.wait_for_text(".step-text", "Step 4 of 4").await;
+            page.wait_for_text(".step-text", &page.t_with("step-of", &[("n", 4), ("count", 4)])).await;
             // The rules are visible before typing.
             assert!(page
                 .text("#password-rules")
                 .await
-                .contains("At least 12 characters"));
+                .contains(&page.t_with("password-rule-min", &[("min", 12)])));
             let password = format!("{}{}", fresh_password("alice", mode), viewport.0);
-            page.fill_field("New password", &password).await;
-            page.fill_field("Confirm new password", &password).await;
+            page.fill_field("password-new-label", &password).await;
+            page.fill_field("password-confirm-label", &password).await;
             let ticked = page.count("#password-rules li.met").await;
             match mode {
                 // Client-only behaviour: the checklist ticks as the trader types.
                 JsMode::On => {
                     assert_eq!(ticked, 5, "every rule ticks live");
-                    page.press("Show passwords").await;
+                    page.press("password-show").await;
                     assert_eq!(
                         page.count("#password[type=text]").await,
                         1,
                         "reveal shows the text"
                     );
-                    page.press("Hide passwords").await;
+                    page.press("password-hide").await;
                     assert_eq!(page.count("#password[type=password]").await, 1);
                 }
                 JsMode::Off => {
                     assert_eq!(ticked, 0, "without JS the list is static");
-                    assert_eq!(page.button("Show passwords").count().await.unwrap_or(0), 0);
+                    assert_eq!(page.button("password-show").count().await.unwrap_or(0), 0);
                 }
             }
             page.screenshot("4-password").await;
-            page.press("Change password").await;
+            page.assert_accessible("the password page").await;
+            page.press("password-change").await;
 
             page.wait_for_path("/done").await;
             assert!(page
                 .text("h1")
                 .await
-                .contains("Your password has been changed"));
+                .contains(&page.t("done-heading")));
             assert_eq!(
                 page.count("a.button.primary[href=\"/dev/sign-in\"]").await,
                 1
             );
             page.screenshot("5-done").await;
+            page.assert_accessible("the done page").await;
             page.assert_no_page_errors();
 
             // Proof of effect: the new password signs in, the old one no longer does.
@@ -159,7 +165,7 @@ in_both_modes! {
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         answer(&page, "Smith").await;
-        page.wait_for_text("#answer-error", "That answer is not correct")
+        page.wait_for_text("#answer-error", "error-wrong-answer")
             .await;
         assert_eq!(page.path(), "/question");
         assert_eq!(
@@ -168,6 +174,22 @@ in_both_modes! {
             1
         );
         page.screenshot("2-question-wrong").await;
+        page.assert_accessible("a wrong answer").await;
+        // GOV.UK: the summary links to the field, has the focus, and the
+        // title starts with "Error:".
+        assert_eq!(page.count(".error-summary a[href=\"#answer\"]").await, 1);
+        assert_eq!(
+            page.page.evaluate_value("document.activeElement.classList.contains('error-summary')").await.unwrap(),
+            "true"
+        );
+        assert_eq!(
+            page.page.title().await.unwrap(),
+            end2end::tr_text(
+                page.lang,
+                "error-title-prefix",
+                &[("title", &page.t("question-title"))]
+            )
+        );
         answer(&page, "Peterson").await;
         page.wait_for_path("/code").await;
         page.assert_no_page_errors();
@@ -180,10 +202,11 @@ in_both_modes! {
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         enter_code(&page, wrong).await;
-        page.wait_for_text("#code-error", "That code is not right or has expired")
+        page.wait_for_text("#code-error", "error-wrong-code")
             .await;
         assert_eq!(page.path(), "/code");
         page.screenshot("3-code-wrong").await;
+        page.assert_accessible("a wrong code").await;
         enter_code(&page, &code).await;
         page.wait_for_path("/password").await;
         page.assert_no_page_errors();
@@ -195,8 +218,8 @@ in_both_modes! {
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let first = portal.code_for("bob").await;
         let sent_before = portal.codes_sent("bob").await;
-        page.press("Send a new code").await;
-        page.wait_for_text(".notice", "We've sent a new code").await;
+        page.press("code-send-new").await;
+        page.wait_for_text(".notice", "code-new-sent").await;
         assert_eq!(portal.codes_sent("bob").await, sent_before + 1);
         let second = portal.code_for("bob").await;
         assert_ne!(first, second);
@@ -213,20 +236,20 @@ in_both_modes! {
         page.wait_for_path("/password").await;
         let calls = portal.calls("password").await;
         new_password(&page, "a long new passphrase", "a long new passphrasf").await;
-        page.wait_for_text("#confirmation-error", "The two passwords don't match")
+        page.wait_for_text("#confirmation-error", "error-password-mismatch")
             .await;
         assert_eq!(page.count("#confirmation[aria-invalid=true]").await, 1);
         new_password(&page, "short", "short").await;
-        page.wait_for_text("#password-error", "Use at least 12 characters")
+        page.wait_for_text("#password-error", &page.t_with("error-password-too-short", &[("min", 12)]))
             .await;
         new_password(&page, "Password1234", "Password1234").await;
-        page.wait_for_text("#password-error", "commonly used passwords")
+        page.wait_for_text("#password-error", "error-password-too-common")
             .await;
         if mode == JsMode::On {
             // After the post the island is live again: typing the same
             // common password ticks every rule but that one.
-            page.fill_field("New password", "Password1234").await;
-            page.fill_field("Confirm new password", "Password1234").await;
+            page.fill_field("password-new-label", "Password1234").await;
+            page.fill_field("password-confirm-label", "Password1234").await;
             assert_eq!(page.count("#password-rules li.met").await, 4);
         }
         assert_eq!(
@@ -235,6 +258,7 @@ in_both_modes! {
             "[{mode:?}] no upstream call"
         );
         page.screenshot("4-password-errors").await;
+        page.assert_accessible("password errors").await;
         let password = fresh_password("mismatch", mode);
         new_password(&page, &password, &password).await;
         page.wait_for_path("/done").await;
@@ -244,7 +268,7 @@ in_both_modes! {
     async fn an_upstream_fault_at_each_step_then_a_retry_succeeds(mode) {
         let portal = Portal::start(ROOMY).await;
         let browser = Browser::launch().await;
-        let unavailable = "temporarily unavailable";
+        let unavailable = "error-unavailable";
         let page = browser.page(mode, PHONE).await;
         // Step 1: the lookup fails; the trader's login stays in the field.
         portal
@@ -254,12 +278,13 @@ in_both_modes! {
         page.wait_for_text(".form-error", unavailable).await;
         assert_eq!(page.path(), "/");
         assert_eq!(
-            page.field_value("Login or email").await,
+            page.field_value("start-login-label").await,
             "alice",
             "[{mode:?}] input kept"
         );
         page.screenshot("1-start-unavailable").await;
-        page.press("Continue").await;
+        page.assert_accessible("upstream unavailable").await;
+        page.press("button-continue").await;
         page.wait_for_path("/question").await;
 
         // Step 2: the reset request fails.
@@ -301,12 +326,13 @@ in_both_modes! {
         tokio::time::sleep(Duration::from_millis(2500)).await;
         enter_code(&page, &code).await;
         page.wait_for_path("/expired").await;
-        page.wait_for_text("h1", "This reset expired").await;
+        page.wait_for_text("h1", "expired-title").await;
+        page.assert_accessible("the expired page").await;
         page.screenshot("expired").await;
         // Refreshing a step page after expiry lands on the same explanation.
         page.open(&portal.url("/code")).await;
         page.wait_for_path("/expired").await;
-        page.follow("Start again").await;
+        page.follow("start-again").await;
         page.wait_for_path("/").await;
         page.assert_no_page_errors();
     }
@@ -350,9 +376,9 @@ in_both_modes! {
         let portal = Portal::start(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        page.press("Start over").await;
+        page.press("start-over").await;
         page.wait_for_path("/").await;
-        assert_eq!(page.field_value("Login or email").await, "");
+        assert_eq!(page.field_value("start-login-label").await, "");
         page.open(&portal.url("/code")).await;
         page.wait_for_path("/expired").await;
         // And a new flow starts cleanly.
@@ -379,7 +405,7 @@ in_both_modes! {
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         let code = portal.code_for("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        let step = ("code", "/code", "#code-error");
+        let step = ("code", "/code", "#code-error", "error-wrong-code");
         five_wrong_tries_burn_the_flow(&page, &portal, step, async || {
             enter_code(&page, wrong).await
         })
@@ -391,7 +417,7 @@ in_both_modes! {
         let portal = Portal::start(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
-        let step = ("reset", "/question", "#answer-error");
+        let step = ("reset", "/question", "#answer-error", "error-wrong-answer");
         five_wrong_tries_burn_the_flow(&page, &portal, step, async || answer(&page, "Smith").await)
             .await;
     }
@@ -403,7 +429,7 @@ in_both_modes! {
 async fn five_wrong_tries_burn_the_flow(
     page: &TestPage,
     portal: &Portal,
-    (endpoint, path, error): (&str, &str, &str),
+    (endpoint, path, error, message): (&str, &str, &str, &str),
     try_once: impl AsyncFn(),
 ) {
     for attempt in 1..=4 {
@@ -412,18 +438,22 @@ async fn five_wrong_tries_burn_the_flow(
         while portal.calls(endpoint).await == before {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        page.wait_for_text(error, "not").await;
+        page.wait_for_text(error, message).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(page.path(), path, "attempt {attempt}");
     }
     try_once().await;
     page.wait_for_path("/expired").await;
-    page.wait_for_text("h1", "Too many attempts").await;
+    page.wait_for_text("h1", "attempts-title").await;
+    page.assert_accessible("the too-many-attempts page").await;
     // ROOMY leaves the per-login budget wide, so the flow's own limit ends
     // it and no lockout runs: the page must not invent a wait (the lockout
     // wording, "wait 15 minutes", is checked over HTTP in store_processes).
     let lead = page.text(".lead").await;
-    assert!(lead.contains("then start again"), "{lead}");
-    assert!(!lead.contains("wait"), "{lead}");
+    assert!(lead.contains(&page.t("attempts-check")), "{lead}");
+    assert!(
+        !lead.contains(&page.t_with("attempts-wait", &[("minutes", 15)])),
+        "{lead}"
+    );
     page.assert_no_page_errors();
 }

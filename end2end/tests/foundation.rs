@@ -49,12 +49,12 @@ in_both_modes! {
 /// Walk to the password step as bob (no question) on a fresh page.
 async fn to_the_password_step(page: &TestPage, portal: &Portal) {
     page.open(&portal.url("/")).await;
-    page.fill_field("Login or email", "bob").await;
-    page.press("Continue").await;
+    page.fill_field("start-login-label", "bob").await;
+    page.press("button-continue").await;
     page.wait_for_path("/code").await;
-    page.fill_field("Code from the email", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.code_for("bob").await)
         .await;
-    page.press("Verify code").await;
+    page.press("code-verify").await;
     page.wait_for_path("/password").await;
 }
 
@@ -67,29 +67,29 @@ async fn a_whole_reset_fetches_the_js_and_the_wasm_once() {
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, PHONE).await;
     to_the_password_step(&page, &portal).await;
-    page.fill_field("New password", "a long new passphrase")
+    page.fill_field("password-new-label", "a long new passphrase")
         .await;
     assert_eq!(
         page.count("#password-rules li.met").await,
         4,
         "both lengths, not the login, not common: ticked live"
     );
-    page.fill_field("Confirm new password", "a long new passphrase")
+    page.fill_field("password-confirm-label", "a long new passphrase")
         .await;
     assert_eq!(page.count("#password-rules li.met").await, 5);
     // A mismatch: the server answers with the password page again.
-    page.fill_field("Confirm new password", "a long new passphrasf")
+    page.fill_field("password-confirm-label", "a long new passphrasf")
         .await;
-    page.press("Change password").await;
-    page.wait_for_text("#confirmation-error", "don't match")
+    page.press("password-change").await;
+    page.wait_for_text("#confirmation-error", "error-password-mismatch")
         .await;
     page.settle().await;
-    page.fill_field("New password", "another long passphrase")
+    page.fill_field("password-new-label", "another long passphrase")
         .await;
     assert_eq!(page.count("#password-rules li.met").await, 4, "live again");
-    page.fill_field("Confirm new password", "another long passphrase")
+    page.fill_field("password-confirm-label", "another long passphrase")
         .await;
-    page.press("Change password").await;
+    page.press("password-change").await;
     page.wait_for_path("/done").await;
     page.assert_no_page_errors();
     assert_eq!(portal.fetches(".wasm"), 1, "the WASM once per visit");
@@ -106,12 +106,12 @@ async fn a_broken_wasm_fails_the_hydration_check() {
         .await
         .unwrap();
     page.page.goto(&portal.url("/"), None).await.unwrap();
-    page.fill_field("Login or email", "bob").await;
-    page.press("Continue").await;
+    page.fill_field("start-login-label", "bob").await;
+    page.press("button-continue").await;
     page.wait_for_path("/code").await;
-    page.fill_field("Code from the email", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.code_for("bob").await)
         .await;
-    page.press("Verify code").await;
+    page.press("code-verify").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while page.path() != "/password" && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -123,16 +123,16 @@ async fn a_broken_wasm_fails_the_hydration_check() {
         "the harness must notice an island that never hydrates"
     );
     // The server-rendered form still works without the WASM: a plain post.
-    page.fill_field("New password", "a long new passphrase")
+    page.fill_field("password-new-label", "a long new passphrase")
         .await;
-    page.fill_field("Confirm new password", "a long new passphrase")
+    page.fill_field("password-confirm-label", "a long new passphrase")
         .await;
     assert_eq!(
         page.count("#password-rules li.met").await,
         0,
         "nothing ticks"
     );
-    page.press("Change password").await;
+    page.press("password-change").await;
     page.wait_for_path("/done").await;
 }
 
@@ -143,8 +143,8 @@ async fn dark_mode_screenshots() {
     for viewport in [PHONE, DESKTOP] {
         let page = browser.page_in(JsMode::On, viewport, "dark").await;
         page.open(&portal.url("/")).await;
-        page.press("Continue").await;
-        page.wait_for_text("#login-error", "Enter the login or email")
+        page.press("button-continue").await;
+        page.wait_for_text("#login-error", "error-login-missing")
             .await;
         page.screenshot("start-dark-error").await;
         page.assert_no_page_errors();

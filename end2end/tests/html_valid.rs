@@ -51,67 +51,68 @@ async fn every_page_passes_the_nu_html_checker() {
 
     // Start, with its error; question, with a wrong answer.
     page.open(&portal.url("/")).await;
-    page.press("Continue").await;
-    page.wait_for_text("#login-error", "Enter the login").await;
-    page.fill_field("Login or email", "alice").await;
-    page.press("Continue").await;
+    page.press("button-continue").await;
+    page.wait_for_text("#login-error", "error-login-missing")
+        .await;
+    page.fill_field("start-login-label", "alice").await;
+    page.press("button-continue").await;
     page.wait_for_path("/question").await;
     page.fill_field(ALICE_QUESTION, "Smith").await;
-    page.press("Continue").await;
-    page.wait_for_text("#answer-error", "not correct").await;
+    page.press("button-continue").await;
+    page.wait_for_text("#answer-error", "error-wrong-answer")
+        .await;
     // The unavailable message.
     portal.fault_once("reset", "server_error_html").await;
     page.fill_field(ALICE_QUESTION, "Peterson").await;
-    page.press("Continue").await;
-    page.wait_for_text(".form-error", "temporarily unavailable")
-        .await;
+    page.press("button-continue").await;
+    page.wait_for_text(".form-error", "error-unavailable").await;
     page.fill_field(ALICE_QUESTION, "Peterson").await;
-    page.press("Continue").await;
+    page.press("button-continue").await;
     // Code, with a wrong one and a resend.
     page.wait_for_path("/code").await;
     let code = portal.code_for("alice").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    page.fill_field("Code from the email", wrong).await;
-    page.press("Verify code").await;
-    page.wait_for_text("#code-error", "not right").await;
-    page.press("Send a new code").await;
-    page.wait_for_text(".notice", "new code").await;
-    page.fill_field("Code from the email", &portal.code_for("alice").await)
+    page.fill_field("code-label", wrong).await;
+    page.press("code-verify").await;
+    page.wait_for_text("#code-error", "error-wrong-code").await;
+    page.press("code-send-new").await;
+    page.wait_for_text(".notice", "code-new-sent").await;
+    page.fill_field("code-label", &portal.code_for("alice").await)
         .await;
-    page.press("Verify code").await;
+    page.press("code-verify").await;
     // Password, with a mismatch; then done, and expired.
     page.wait_for_path("/password").await;
-    page.fill_field("New password", "a long new passphrase")
+    page.fill_field("password-new-label", "a long new passphrase")
         .await;
-    page.fill_field("Confirm new password", "a long new passphrasf")
+    page.fill_field("password-confirm-label", "a long new passphrasf")
         .await;
-    page.press("Change password").await;
-    page.wait_for_text("#confirmation-error", "don't match")
+    page.press("password-change").await;
+    page.wait_for_text("#confirmation-error", "error-password-mismatch")
         .await;
-    page.fill_field("New password", "a long new passphrase")
+    page.fill_field("password-new-label", "a long new passphrase")
         .await;
-    page.fill_field("Confirm new password", "a long new passphrase")
+    page.fill_field("password-confirm-label", "a long new passphrase")
         .await;
-    page.press("Change password").await;
+    page.press("password-change").await;
     page.wait_for_path("/done").await;
     page.open(&portal.url("/code")).await;
     page.wait_for_path("/expired").await;
     // Too many attempts.
     page.open(&portal.url("/")).await;
-    page.fill_field("Login or email", "bob").await;
-    page.press("Continue").await;
+    page.fill_field("start-login-label", "bob").await;
+    page.press("button-continue").await;
     page.wait_for_path("/code").await;
     for _ in 0..5 {
         let before = portal.calls("code").await;
-        page.fill_field("Code from the email", "999999").await;
-        page.press("Verify code").await;
+        page.fill_field("code-label", "999999").await;
+        page.press("code-verify").await;
         while portal.calls("code").await == before {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         let _ = page.page.wait_for_load_state(None).await;
     }
     page.wait_for_path("/expired").await;
-    page.wait_for_text("h1", "Too many attempts").await;
+    page.wait_for_text("h1", "attempts-title").await;
     // Not found.
     page.page
         .goto(&portal.url("/no-such-page"), None)

@@ -331,8 +331,8 @@ async fn a_whole_reset_completes_in_chromium_through_nginx() {
     let page = browser.page_ignoring_https_errors(JsMode::On, PHONE).await;
     page.open(&proxy.url("/")).await;
     assert!(page.page.url().starts_with(&proxy.origin()));
-    page.fill_field("Login or email", "bob").await;
-    page.press("Continue").await;
+    page.fill_field("start-login-label", "bob").await;
+    page.press("button-continue").await;
     page.wait_for_path("/code").await;
 
     // The browser kept the session cookie: the `__Host-` one, secure.
@@ -344,13 +344,14 @@ async fn a_whole_reset_completes_in_chromium_through_nginx() {
     assert!(session.secure && session.http_only, "{session:?}");
     assert_eq!(session.path, "/");
 
-    page.fill_field("Code from the email", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.code_for("bob").await)
         .await;
-    page.press("Verify code").await;
+    page.press("code-verify").await;
     page.wait_for_path("/password").await;
-    page.fill_field("New password", NEW_PASSWORD).await;
-    page.fill_field("Confirm new password", NEW_PASSWORD).await;
-    page.press("Change password").await;
+    page.fill_field("password-new-label", NEW_PASSWORD).await;
+    page.fill_field("password-confirm-label", NEW_PASSWORD)
+        .await;
+    page.press("password-change").await;
     page.wait_for_path("/done").await;
     page.assert_no_page_errors();
     assert!(page.page.url().starts_with(&proxy.origin()));

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::{Field, PortalError};
+use crate::i18n::t;
 
 /// The message of the posted error, if it belongs to `field`.
 pub fn error_for(error: &Option<PortalError>, field: Field) -> Option<String> {
@@ -17,7 +18,7 @@ pub fn TextField(
     /// Form field name: the server function's argument.
     name: &'static str,
     #[prop(into)] label: String,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     error: Option<String>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = "text")] kind: &'static str,
@@ -55,12 +56,44 @@ pub fn TextField(
     }
 }
 
-/// An error that belongs to no single field, above the form.
+/// After a failed post: the GOV.UK error summary at the top of the form.
+/// It names the problem as a link to its field (or as text, when it is
+/// about no single field), and takes the focus when the page loads
+/// (`autofocus`; no script), so a screen reader starts there. The page's
+/// `<title>` says "Error:" too (`pages::title`).
 #[component]
-pub fn FormError(error: Option<String>) -> impl IntoView {
-    view! {
-        <div class="form-error" role="alert" aria-live="assertive">
-            {error}
-        </div>
+pub fn ErrorSummary(error: Option<PortalError>) -> impl IntoView {
+    error.map(|error| {
+        let message = error.message();
+        let item = match field_id(error.field()) {
+            Some(id) => view! { <a href=format!("#{id}")>{message}</a> }.into_any(),
+            None => view! { <span>{message}</span> }.into_any(),
+        };
+        view! {
+            <div
+                class="form-error error-summary"
+                role="alert"
+                tabindex="-1"
+                autofocus=true
+                aria-labelledby="error-summary-title"
+            >
+                <h2 id="error-summary-title">{t("error-summary-title")}</h2>
+                <ul>
+                    <li>{item}</li>
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// The id of the input a field's error is about.
+fn field_id(field: Field) -> Option<&'static str> {
+    match field {
+        Field::Login => Some("login"),
+        Field::Answer => Some("answer"),
+        Field::Code => Some("code"),
+        Field::Password => Some("password"),
+        Field::Confirmation => Some("confirmation"),
+        Field::Form => None,
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{t, use_lang, Languages};
 use crate::site::use_site;
 
 #[component]
@@ -10,8 +11,8 @@ pub fn PageFrame(children: Children) -> impl IntoView {
     view! {
         {site.sandbox.then(|| view! {
             <div class="sandbox-banner" role="note">
-                "Sandbox: no real accounts. "
-                <a href="/dev/mailbox">"Open the demo mailbox"</a>
+                {t("sandbox-banner")} " "
+                <a href="/dev/mailbox">{t("sandbox-mailbox")}</a>
             </div>
         })}
         <header class="brand">
@@ -20,7 +21,42 @@ pub fn PageFrame(children: Children) -> impl IntoView {
         </header>
         <main class="card">{children()}</main>
         <footer class="foot">
-            <p>"We will never ask for your current password on this page."</p>
+            <p>{t("footer-never-ask")}</p>
+            <LanguageSwitcher/>
         </footer>
     }
+}
+
+/// Links to this page in each other offered language. Plain links (no
+/// script): `?lang=xx` sets the `lang` cookie and comes back here
+/// (`server::language`), keeping the trader's place in the flow.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let current = use_lang();
+    let offered = use_context::<Languages>().unwrap_or_default().offered;
+    (offered.len() > 1).then(|| {
+        let links = offered
+            .into_iter()
+            .map(|lang| {
+                let here = lang == current;
+                view! {
+                    <li>
+                        <a
+                            href=format!("?lang={}", lang.code())
+                            lang=lang.code()
+                            hreflang=lang.code()
+                            aria-current=here.then_some("true")
+                        >
+                            {lang.native_name()}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <nav class="languages" aria-label=t("language-switcher")>
+                <ul>{links}</ul>
+            </nav>
+        }
+    })
 }

@@ -11,18 +11,52 @@
 
 use leptos::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use crate::password_policy::{PasswordPolicy, Rule};
+
+/// The island's words, in the trader's language: looked up on the server
+/// and handed over as props, so the WASM carries no catalog.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordWords {
+    pub new_password: String,
+    pub confirmation: String,
+    pub rules: String,
+    /// One per [`Rule::ALL`], in order.
+    pub rule_labels: Vec<String>,
+    pub done: String,
+    pub show: String,
+    pub hide: String,
+}
+
+impl PasswordWords {
+    pub fn for_page(policy: &PasswordPolicy) -> PasswordWords {
+        use crate::i18n::t;
+        PasswordWords {
+            new_password: t("password-new-label"),
+            confirmation: t("password-confirm-label"),
+            rules: t("password-rules-label"),
+            rule_labels: Rule::ALL.iter().map(|rule| rule.label(policy)).collect(),
+            done: t("password-rule-done"),
+            show: t("password-show"),
+            hide: t("password-hide"),
+        }
+    }
+}
 
 /// What the page hands the island: plain data, serialized into the HTML.
 #[island]
 pub fn PasswordFields(
     policy: PasswordPolicy,
+    words: PasswordWords,
     /// What the password may not be: the login and the broker's name.
     personal: Vec<String>,
     /// The server's message for the new password, after a failed post.
     password_error: Option<String>,
     /// The server's message for the confirmation, after a failed post.
     confirmation_error: Option<String>,
+    /// Take the focus on load (not when the error summary takes it).
+    autofocus: bool,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -33,9 +67,21 @@ pub fn PasswordFields(
     Effect::new(move |_| live.set(true));
     let kind = Signal::derive(move || if reveal.get() { "text" } else { "password" });
     let personal = StoredValue::new(personal);
+    let PasswordWords {
+        new_password,
+        confirmation: confirmation_label,
+        rules: rules_label,
+        rule_labels,
+        done,
+        show,
+        hide,
+    } = words;
+    let toggle = StoredValue::new((show, hide));
     let rules = Rule::ALL
         .into_iter()
-        .map(|rule| {
+        .zip(rule_labels)
+        .map(|(rule, label)| {
+            let done = done.clone();
             let met = move || {
                 personal.with_value(|personal| {
                     policy.holds(rule, &password.get(), &confirmation.get(), personal)
@@ -44,8 +90,8 @@ pub fn PasswordFields(
             view! {
                 <li class:met=met>
                     <span class="tick" aria-hidden="true"></span>
-                    <span>{rule.label(&policy)}</span>
-                    <span class="sr-only">{move || if met() { " (done)" } else { "" }}</span>
+                    <span>{label}</span>
+                    <span class="sr-only">{move || if met() { format!(" {done}") } else { String::new() }}</span>
                 </li>
             }
         })
@@ -54,18 +100,18 @@ pub fn PasswordFields(
         <div class="password-fields" data-hydrated=move || live.get().then_some("true")>
             <PasswordInput
                 id="password"
-                label="New password"
+                label=new_password
                 kind=kind
                 max_chars=policy.max_chars
                 described_by="password-rules password-error"
                 error=password_error
                 typed=password
-                autofocus=true
+                autofocus=autofocus
             />
-            <ul class="rules" id="password-rules" aria-label="Password rules">{rules}</ul>
+            <ul class="rules" id="password-rules" aria-label=rules_label>{rules}</ul>
             <PasswordInput
                 id="confirmation"
-                label="Confirm new password"
+                label=confirmation_label
                 kind=kind
                 max_chars=policy.max_chars
                 described_by="confirmation-error"
@@ -79,7 +125,9 @@ pub fn PasswordFields(
                     aria-pressed=move || reveal.get().to_string()
                     on:click=move |_| reveal.update(|r| *r = !*r)
                 >
-                    {move || if reveal.get() { "Hide passwords" } else { "Show passwords" }}
+                    {move || toggle.with_value(|(show, hide)| {
+                        if reveal.get() { hide.clone() } else { show.clone() }
+                    })}
                 </button>
             </Show>
         </div>
@@ -90,7 +138,7 @@ pub fn PasswordFields(
 #[component]
 fn PasswordInput(
     id: &'static str,
-    label: &'static str,
+    label: String,
     kind: Signal<&'static str>,
     max_chars: u32,
     described_by: &'static str,

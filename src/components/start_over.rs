@@ -4,6 +4,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::i18n::t;
 use crate::server_fns::StartOver;
 
 #[component]
@@ -11,7 +12,7 @@ pub fn StartOverButton() -> impl IntoView {
     let start_over = ServerAction::<StartOver>::new();
     view! {
         <ActionForm action=start_over attr:class="inline-form">
-            <button type="submit" class="link">"Start over"</button>
+            <button type="submit" class="link">{t("start-over")}</button>
         </ActionForm>
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::flow::Step;
+use crate::i18n::t_with;
 
 #[component]
 pub fn StepIndicator(step: Step) -> impl IntoView {
@@ -22,7 +23,7 @@ pub fn StepIndicator(step: Step) -> impl IntoView {
         view! {
             <div class="steps">
                 <span class="dots" aria-hidden="true">{dots}</span>
-                <span class="step-text">{format!("Step {n} of {}", Step::COUNT)}</span>
+                <span class="step-text">{t_with("step-of", &[("n", n.into()), ("count", Step::COUNT.into())])}</span>
             </div>
         }
     })

@@ -26,7 +26,7 @@ where
             {match body {
                 Ok(page) => page.into_any(),
                 Err(error) => view! {
-                    <div class="form-error" role="alert">{error.to_string()}</div>
+                    <div class="form-error" role="alert">{error.message()}</div>
                 }
                 .into_any(),
             }}

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
-use crate::error::{minutes_text, PortalError};
+use crate::error::PortalError;
 use crate::flow::Loaded;
+use crate::i18n::{t, t_with};
 
 #[component]
 pub fn ExpiredPage() -> impl IntoView {
@@ -18,30 +19,26 @@ pub fn ExpiredPage() -> impl IntoView {
         <PageFrame>
             {match reason {
                         PortalError::TooManyAttempts { minutes } => view! {
-                            <Title text="Too many attempts"/>
-                            <h1>"Too many attempts"</h1>
+                            <Title text=t("attempts-title")/>
+                            <h1>{t("attempts-title")}</h1>
                             <p class="lead">
-                                "For your security, this reset was stopped after too many wrong tries. "
-                                "Nothing was changed. "
+                                {t("attempts-lead")} " "
                                 {if minutes == 0 {
-                                    "Please check your details, then start again.".to_string()
+                                    t("attempts-check")
                                 } else {
-                                    format!("Please wait {}, then start again.", minutes_text(&minutes))
+                                    t_with("attempts-wait", &[("minutes", minutes.into())])
                                 }}
                             </p>
                         }
                         .into_any(),
                         _ => view! {
-                            <Title text="This reset expired"/>
-                            <h1>"This reset expired"</h1>
-                            <p class="lead">
-                                "For your security, a password reset only lasts a few minutes. "
-                                "Nothing was changed. Please start again."
-                            </p>
+                            <Title text=t("expired-title")/>
+                            <h1>{t("expired-title")}</h1>
+                            <p class="lead">{t("expired-lead")}</p>
                         }
                         .into_any(),
             }}
-            <a class="button primary" href="/">"Start again"</a>
+            <a class="button primary" href="/">{t("start-again")}</a>
         </PageFrame>
     }
 }

@@ -6,6 +6,7 @@ pub mod expired;
 pub mod not_found;
 pub mod password;
 pub mod question;
+pub mod refused;
 pub mod start;
 
 use leptos::prelude::*;
@@ -23,4 +24,13 @@ where
         + 'static,
 {
     action.value().get_untracked().and_then(Result::err)
+}
+
+/// The page `<title>`: after a failed post it starts with "Error: "
+/// (translated), so a screen reader hears it first.
+pub fn title(text: String, error: &Option<PortalError>) -> String {
+    match error {
+        Some(_) => crate::i18n::t_with("error-title-prefix", &[("title", text.into())]),
+        None => text,
+    }
 }

@@ -4,15 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
+use crate::i18n::t;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
-        <Title text="Page not found"/>
+        <Title text=t("not-found-title")/>
         <PageFrame>
-            <h1>"Page not found"</h1>
-            <p class="lead">"There is nothing at this address."</p>
-            <a class="button primary" href="/">"Reset your password"</a>
+            <h1>{t("not-found-title")}</h1>
+            <p class="lead">{t("not-found-lead")}</p>
+            <a class="button primary" href="/">{t("start-title")}</a>
         </PageFrame>
     }
 }

@@ -6,14 +6,15 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::last_error;
-use crate::components::field::{error_for, FormError};
+use super::{last_error, title};
+use crate::components::field::{error_for, ErrorSummary};
 use crate::components::island_scripts::IslandScripts;
-use crate::components::password_fields::PasswordFields;
+use crate::components::password_fields::{PasswordFields, PasswordWords};
 use crate::components::start_over::StartOverButton;
 use crate::components::step_page::StepPage;
 use crate::error::Field;
 use crate::flow::Step;
+use crate::i18n::{t, t_with};
 use crate::server_fns::SubmitPassword;
 use crate::site::use_site;
 
@@ -23,30 +24,30 @@ pub fn PasswordPage() -> impl IntoView {
     let error = last_error(submit);
     let site = use_site();
     view! {
-        <Title text="Choose a new password"/>
+        <Title text=title(t("password-title"), &error)/>
         <StepPage step=Step::Password render=move |page| {
             let login = page.login.unwrap_or_default();
             let site = site.clone();
             let policy = site.policy;
             let personal = vec![login.clone(), site.broker_name.clone()];
-            let form_error = error_for(&error, Field::Form);
             let password_error = error_for(&error, Field::Password);
             let confirmation_error = error_for(&error, Field::Confirmation);
             view! {
-                <h1>"Choose a new password"</h1>
+                <h1>{t("password-title")}</h1>
                 <p class="lead">
-                    "For " <strong class="login">{login}</strong>
-                    ". A long phrase you don't use anywhere else is best."
+                    {t_with("password-lead", &[("login", login.clone().into())])}
                 </p>
                 <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                    <FormError error=form_error/>
+                    <ErrorSummary error=error.clone()/>
                     <PasswordFields
                         policy=policy
+                        words=PasswordWords::for_page(&policy)
                         personal=personal
                         password_error=password_error
                         confirmation_error=confirmation_error
+                        autofocus=error.is_none()
                     />
-                    <button type="submit" class="primary">"Change password"</button>
+                    <button type="submit" class="primary">{t("password-change")}</button>
                 </ActionForm>
                 <StartOverButton/>
                 <IslandScripts/>

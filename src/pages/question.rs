@@ -4,12 +4,13 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::last_error;
-use crate::components::field::{error_for, FormError, TextField};
+use super::{last_error, title};
+use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::start_over::StartOverButton;
 use crate::components::step_page::StepPage;
 use crate::error::Field;
 use crate::flow::Step;
+use crate::i18n::{t, t_with};
 use crate::server_fns::SubmitAnswer;
 
 #[component]
@@ -17,27 +18,27 @@ pub fn QuestionPage() -> impl IntoView {
     let submit = ServerAction::<SubmitAnswer>::new();
     let error = last_error(submit);
     view! {
-        <Title text="Answer your secret question"/>
+        <Title text=title(t("question-title"), &error)/>
         <StepPage step=Step::Question render=move |page| {
             let error = error.clone();
             view! {
-            <h1>"Answer your secret question"</h1>
+            <h1>{t("question-title")}</h1>
             <p class="lead">
-                "Resetting the password for " <strong class="login">{page.login.clone()}</strong> "."
+                {t_with("question-lead", &[("login", page.login.clone().unwrap_or_default().into())])}
             </p>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                <FormError error=error_for(&error, Field::Form)/>
+                <ErrorSummary error=error.clone()/>
                 <TextField
                     id="answer"
                     name="answer"
                     label=page.question.clone().unwrap_or_default()
-                    hint="Type the answer you chose when you set up your account."
+                    hint=t("question-hint")
                     error=error_for(&error, Field::Answer)
                     autocomplete="off"
                     maxlength=256
-                    autofocus=true
+                    autofocus=error.is_none()
                 />
-                <button type="submit" class="primary">"Continue"</button>
+                <button type="submit" class="primary">{t("button-continue")}</button>
             </ActionForm>
             <StartOverButton/>
         }}/>

@@ -4,12 +4,13 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::last_error;
-use crate::components::field::{error_for, FormError, TextField};
+use super::{last_error, title};
+use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::step_page::StepPage;
 use crate::error::Field;
 use crate::flow::Step;
 use crate::flow::MAX_LOGIN_CHARS;
+use crate::i18n::t;
 use crate::server_fns::SubmitLogin;
 
 #[component]
@@ -17,27 +18,27 @@ pub fn StartPage() -> impl IntoView {
     let submit = ServerAction::<SubmitLogin>::new();
     let error = last_error(submit);
     view! {
-        <Title text="Reset your password"/>
+        <Title text=title(t("start-title"), &error)/>
         <StepPage step=Step::Start render=move |page| {
             let error = error.clone();
             view! {
-            <h1>"Reset your password"</h1>
+            <h1>{t("start-title")}</h1>
             <p class="lead">
-                "Enter the login or email you use to sign in. We'll email you a code to set a new password."
+                {t("start-lead")}
             </p>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
-                <FormError error=error_for(&error, Field::Form)/>
+                <ErrorSummary error=error.clone()/>
                 <TextField
                     id="login"
                     name="login"
-                    label="Login or email"
+                    label=t("start-login-label")
                     error=error_for(&error, Field::Login)
                     value=page.draft_login.unwrap_or_default()
                     autocomplete="username"
                     maxlength=MAX_LOGIN_CHARS
-                    autofocus=true
+                    autofocus=error.is_none()
                 />
-                <button type="submit" class="primary">"Continue"</button>
+                <button type="submit" class="primary">{t("button-continue")}</button>
             </ActionForm>
         }}/>
     }

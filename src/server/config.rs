@@ -82,6 +82,11 @@ pub struct Config {
     pub flow_limits: FlowLimits,
     /// Show a stable made-up question for unknown logins (SECURITY.md #16).
     pub decoy_questions: bool,
+    /// The broker's own made-up questions (`PORTAL_DECOY_QUESTIONS_FILE`);
+    /// `None`: the default language's built-in ones.
+    pub decoy_list: Option<Vec<String>>,
+    /// The languages offered and the default one.
+    pub languages: crate::i18n::Languages,
     /// Key for hashing identifiers in logs and limits and choosing decoy
     /// questions. Unset: the SQLite store keeps a generated one in its file
     /// (so a restart hashes alike), the memory store makes one per process.
@@ -267,6 +272,8 @@ impl Config {
             policy,
             flow_limits,
             decoy_questions: r.parse_or(Key::DecoyQuestions, true),
+            decoy_list: Self::decoy_list(r),
+            languages: Self::languages(r),
             hmac_key,
             store,
             ip_rate_per_minute: r.parse_or(Key::IpRatePerMinute, 30),
@@ -285,6 +292,69 @@ impl Config {
             },
             max_sessions: r.parse_or(Key::MaxSessions, DEFAULT_MAX_SESSIONS),
         }
+    }
+
+    /// The broker's decoy questions, one per line, if a file is given.
+    fn decoy_list(r: &mut Reader) -> Option<Vec<String>> {
+        let path = r.text(Key::DecoyQuestionsFile)?;
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            r.problem("PORTAL_DECOY_QUESTIONS_FILE (`decoy_questions_file`) could not be read");
+            return None;
+        };
+        let questions: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        if questions.len() < 3 {
+            r.problem("PORTAL_DECOY_QUESTIONS_FILE (`decoy_questions_file`) needs at least 3 questions, one per line");
+            return None;
+        }
+        Some(questions)
+    }
+
+    /// `languages` (in order) and `default_language`, which must be one of them.
+    fn languages(r: &mut Reader) -> crate::i18n::Languages {
+        use crate::i18n::{Lang, Languages};
+        let mut offered = Vec::new();
+        if let Some(list) = r.text(Key::Languages) {
+            for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                match Lang::from_code(code) {
+                    Some(lang) if !offered.contains(&lang) => offered.push(lang),
+                    Some(_) => {}
+                    None => r.problem(format!(
+                        "PORTAL_LANGUAGES (`languages`): {code:?} is not one of en, es, pt-BR, fr, de, ar"
+                    )),
+                }
+            }
+        }
+        if offered.is_empty() {
+            offered = Lang::ALL.to_vec();
+        }
+        let default = match r.text(Key::DefaultLanguage) {
+            None => Lang::En,
+            Some(code) => match Lang::from_code(&code) {
+                Some(lang) => lang,
+                None => {
+                    r.problem(format!("PORTAL_DEFAULT_LANGUAGE (`default_language`): {code:?} is not one of en, es, pt-BR, fr, de, ar"));
+                    Lang::En
+                }
+            },
+        };
+        if !offered.contains(&default) {
+            if r.text(Key::DefaultLanguage).is_some() {
+                r.problem(
+                    "PORTAL_DEFAULT_LANGUAGE (`default_language`) must be one of PORTAL_LANGUAGES",
+                );
+            }
+            // Unset default with a list that lacks English: the list's first.
+            return Languages {
+                default: offered[0],
+                offered,
+            };
+        }
+        Languages { default, offered }
     }
 
     /// `store`, with the Redis password from `store_password_file` if set.

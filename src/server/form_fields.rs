@@ -9,13 +9,10 @@ use std::collections::HashSet;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
 
-use super::security::wants_html;
 use super::MAX_BODY_BYTES;
 use crate::error::PortalError;
 use crate::server_fns::{
@@ -68,16 +65,11 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     // unchecked (and the test below fails first).
     let Some(expected) = expected_fields(path) else {
         tracing::error!(event = "server_fn_without_field_list", %path);
-        let (parts, _) = request.into_parts();
-        return refuse(
-            &parts,
-            &PortalError::UnexpectedFields,
-            StatusCode::BAD_REQUEST,
-        );
+        return PortalError::UnexpectedFields.into_response();
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return PortalError::TooLarge.into_response();
     };
     if fields_are_exact(&bytes, expected) {
         return next
@@ -85,38 +77,7 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
             .await;
     }
     tracing::warn!(event = "unexpected_form_fields", path = %parts.uri.path());
-    refuse(
-        &parts,
-        &PortalError::UnexpectedFields,
-        StatusCode::BAD_REQUEST,
-    )
-}
-
-/// Refuse a server-function post before it runs, the way the framework
-/// reports every server-function error: a plain form post goes back to its
-/// page with the error in the URL (the page shows it next to the form, and
-/// nothing typed is lost); the hydrated client gets the JSON it decodes,
-/// with `status`.
-pub fn refuse(
-    parts: &axum::http::request::Parts,
-    error: &PortalError,
-    status: StatusCode,
-) -> Response {
-    if wants_html(&parts.headers) {
-        let referer = parts
-            .headers
-            .get(header::REFERER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("/");
-        let back = ServerFnUrlError::new(parts.uri.path(), error.clone())
-            .to_url(referer)
-            .map(|url| url.to_string())
-            .unwrap_or_else(|_| "/".to_string());
-        (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
-    } else {
-        let body = serde_json::to_string(error).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-    }
+    PortalError::UnexpectedFields.into_response()
 }
 
 #[cfg(test)]

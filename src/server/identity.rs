@@ -7,16 +7,18 @@ use sha2::Sha256;
 use crate::error::PortalError;
 use crate::flow::MAX_LOGIN_CHARS;
 
-/// Questions a decoy may show; one is picked by a keyed hash of the login,
-/// so the same unknown login always sees the same question.
-const DECOY_QUESTIONS: &[&str] = &[
-    "What street did you live on in third grade?",
-    "What was the name of your first pet?",
-    "What is your mother's maiden name?",
-    "What city were you born in?",
-    "What was the make of your first car?",
-    "What was the name of your elementary school?",
-];
+/// The made-up questions unknown logins may see: the broker's own
+/// (`PORTAL_DECOY_QUESTIONS_FILE`), else the built-in ones in the
+/// deployment's default language. They must read like the broker's real
+/// questions, or a decoy gives an unknown login away.
+pub fn decoy_questions(configured: Option<&[String]>, default: crate::i18n::Lang) -> Vec<String> {
+    match configured {
+        Some(list) => list.to_vec(),
+        None => (1..=6u8)
+            .map(|n| crate::i18n::text(default, &format!("decoy-{n}"), &[]))
+            .collect(),
+    }
+}
 
 /// Trim surrounding whitespace; refuse empty, over-long, control and bidi
 /// characters (SECURITY.md #22).
@@ -60,14 +62,14 @@ pub fn ident_hash(key: &[u8], login: &str) -> String {
     hex::encode(bytes.get(..8).unwrap_or_default())
 }
 
-pub fn decoy_question(key: &[u8], login: &str) -> String {
+/// The decoy question for `login`: always the same one for the same login.
+pub fn decoy_question(key: &[u8], login: &str, questions: &[String]) -> String {
     let bytes = mac(key, "decoy", login);
     let n = bytes.first().copied().map_or(0, usize::from);
-    DECOY_QUESTIONS
-        .get(n % DECOY_QUESTIONS.len())
-        .copied()
-        .unwrap_or("What was the name of your first pet?")
-        .to_string()
+    questions
+        .get(n % questions.len().max(1))
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -96,10 +98,16 @@ mod tests {
     }
 
     #[test]
-    fn decoys_are_stable_per_login() {
-        let q = decoy_question(b"key", "nobody");
-        assert_eq!(q, decoy_question(b"key", "NOBODY"));
-        assert!(DECOY_QUESTIONS.contains(&q.as_str()));
+    fn decoys_are_stable_per_login_and_in_the_brokers_language() {
+        let english = decoy_questions(None, crate::i18n::Lang::En);
+        let q = decoy_question(b"key", "nobody", &english);
+        assert_eq!(q, decoy_question(b"key", "NOBODY", &english));
+        assert!(english.contains(&q) && q.ends_with('?'));
+        let spanish = decoy_questions(None, crate::i18n::Lang::Es);
+        assert_eq!(spanish.len(), 6);
+        assert!(spanish.iter().all(|q| !english.contains(q)), "{spanish:?}");
+        let own = vec!["¿Color favorito?".to_string(), "¿Ciudad natal?".to_string()];
+        assert!(own.contains(&decoy_question(b"key", "nobody", &own)));
     }
 
     proptest::proptest! {

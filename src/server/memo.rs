@@ -19,8 +19,9 @@ use axum::response::Response;
 const ENTRIES: usize = 256;
 const MAX_BYTES: usize = 4 * 1024 * 1024;
 
-/// Whether a request's answer may come from (and go to) memory.
-pub type Admits = dyn Fn(&Request) -> bool + Send + Sync;
+/// Whether a request's answer may come from (and go to) memory, and in
+/// which variant beside its encoding (the start page's language).
+pub type Admits = dyn Fn(&Request) -> Option<&'static str> + Send + Sync;
 /// Adjusts the headers of an answer for this path before it is kept.
 pub type Prepare = dyn Fn(&str, &mut HeaderMap) + Send + Sync;
 
@@ -31,8 +32,8 @@ pub struct Memo {
     kept: Arc<RwLock<ByPath>>,
 }
 
-/// path → (Accept-Encoding, answer): a lookup allocates nothing.
-type ByPath = HashMap<String, Vec<(String, Kept)>>;
+/// path → (Accept-Encoding, variant, answer): a lookup allocates nothing.
+type ByPath = HashMap<String, Vec<(String, &'static str, Kept)>>;
 
 #[derive(Clone)]
 struct Kept {
@@ -49,34 +50,34 @@ impl Memo {
         }
     }
 
-    fn get(&self, path: &str, encoding: &str) -> Option<Kept> {
+    fn get(&self, path: &str, encoding: &str, variant: &str) -> Option<Kept> {
         let map = self.kept.read().ok()?;
         map.get(path)?
             .iter()
-            .find(|(e, _)| e == encoding)
-            .map(|(_, kept)| kept.clone())
+            .find(|(e, v, _)| e == encoding && *v == variant)
+            .map(|(_, _, kept)| kept.clone())
     }
 
-    fn put(&self, path: String, encoding: String, kept: Kept) {
+    fn put(&self, path: String, encoding: String, variant: &'static str, kept: Kept) {
         if let Ok(mut map) = self.kept.write() {
             let count: usize = map.values().map(Vec::len).sum();
             if count < ENTRIES {
-                map.entry(path).or_default().push((encoding, kept));
+                map.entry(path).or_default().push((encoding, variant, kept));
             }
         }
     }
 }
 
 pub async fn memoized(State(memo): State<Memo>, request: Request, next: Next) -> Response {
-    if !(memo.admits)(&request) {
+    let Some(variant) = (memo.admits)(&request) else {
         return next.run(request).await;
-    }
+    };
     let encoding = request
         .headers()
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if let Some(kept) = memo.get(request.uri().path(), encoding) {
+    if let Some(kept) = memo.get(request.uri().path(), encoding, variant) {
         let mut response = Response::new(Body::from(kept.body));
         *response.headers_mut() = kept.headers;
         return response;
@@ -96,6 +97,6 @@ pub async fn memoized(State(memo): State<Memo>, request: Request, next: Next) ->
         headers: parts.headers.clone(),
         body: body.clone(),
     };
-    memo.put(key.0, key.1, kept);
+    memo.put(key.0, key.1, variant, kept);
     Response::from_parts(parts, Body::from(body))
 }

@@ -7,10 +7,12 @@ pub mod boundary;
 pub mod client_ip;
 pub mod config;
 pub mod dev_pages;
+pub mod error_page;
 pub mod form_fields;
 pub mod gateway;
 pub mod html;
 pub mod identity;
+pub mod language;
 pub mod limits;
 pub mod logging;
 pub mod memo;
@@ -88,9 +90,14 @@ pub async fn build_state(
     };
     tracing::info!(event = "store_opened", store = %config.store);
     let assets = Arc::new(assets::load(&leptos_options));
+    let decoys = Arc::new(identity::decoy_questions(
+        config.decoy_list.as_deref(),
+        config.languages.default,
+    ));
     Ok(AppState::new(state::Shared {
         site: Arc::new(config.site_settings()),
         assets,
+        decoys,
         leptos_options,
         limiter: Arc::new(Limiter::new(
             store.counters.clone(),
@@ -127,10 +134,15 @@ pub fn router(state: AppState) -> Router {
         )));
 
     // Pages: rendered from the session, read before the render.
-    let pages = pages::page_routes(&state).layer(middleware::from_fn_with_state(
-        state.clone(),
-        page_data::load,
-    ));
+    let pages = pages::page_routes(&state)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_data::load,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            language::switch,
+        ));
     // Posts: the server functions (and the sandbox's dev pages). Only they
     // carry the post checks, so a page view pays for none of them.
     let mut posts = pages::server_fn_routes(&state);
@@ -157,10 +169,17 @@ pub fn router(state: AppState) -> Router {
     let memo = {
         let hashed = state.assets.hashed;
         let pkg_path = pkg_path.clone();
+        let languages = state.config.languages.clone();
         memo::Memo::new(
             Arc::new(move |request| {
-                pages::is_pristine_start(request)
-                    || (hashed && assets::is_plain_get_of_hashed_file(request, &pkg_path))
+                if pages::is_pristine_start(request) {
+                    // The start page is kept per language.
+                    Some(language::of_request(request.headers(), &languages).code())
+                } else if hashed && assets::is_plain_get_of_hashed_file(request, &pkg_path) {
+                    Some("")
+                } else {
+                    None
+                }
             }),
             Arc::new(pages::prepare_kept),
         )
@@ -181,6 +200,10 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(assets::public(&state.leptos_options, not_found))
         .layer(session_layer)
         .layer(middleware::from_fn(security::no_bare_server_errors))
+        .layer(middleware::from_fn_with_state(
+            pages::refused(&state),
+            error_page::render,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers,

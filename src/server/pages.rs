@@ -65,6 +65,17 @@ pub fn not_found(
     }
 }
 
+/// The page a refused request gets (`error_page`): the error arrives in
+/// the request's extensions.
+pub fn refused(state: &AppState) -> super::error_page::RenderPage {
+    let render =
+        leptos_axum::render_app_to_stream_with_context(context(state), || shell(Page::Refused));
+    std::sync::Arc::new(move |request: Request| {
+        let render = render.clone();
+        Box::pin(async move { render(request).await.into_response() })
+    })
+}
+
 /// What every render and server function can use.
 fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let state = state.clone();
@@ -75,11 +86,33 @@ fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
             shared.set_is_hydrating(false);
         }
         set_page_csp();
+        provide_language(&state);
         provide_posted_error();
+        if let Some(refused) = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::error::Refused>().cloned())
+        {
+            provide_context(refused);
+        }
         page_data::provide();
         provide_context(state.site.clone());
         provide_context(state.assets.clone());
         provide_context(state.clone());
+    }
+}
+
+/// The request's language, and the deployment's offer for the switcher.
+/// Pages vary by `Accept-Language` and by the `lang` cookie.
+fn provide_language(state: &AppState) {
+    let lang = use_context::<axum::http::request::Parts>()
+        .map(|parts| super::language::of_request(&parts.headers, &state.config.languages))
+        .unwrap_or(state.config.languages.default);
+    provide_context(lang);
+    provide_context(state.config.languages.clone());
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, accept-language, cookie"),
+        );
     }
 }
 

@@ -31,7 +31,7 @@ pub async fn same_origin_only(
     } else {
         tracing::warn!(event = "csrf_rejected", path = %request.uri().path());
         super::metrics::csrf_rejected();
-        (StatusCode::FORBIDDEN, "Forbidden: cross-site request").into_response()
+        PortalError::CrossSite.into_response()
     }
 }
 
@@ -63,21 +63,14 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         // The store can't count: nothing gets through (fail closed), and
         // the trader is sent back to the page they posted from, which says
         // so calmly.
-        Err(Limited::StoreDown(_)) => {
-            let (parts, _) = request.into_parts();
-            super::form_fields::refuse(
-                &parts,
-                &PortalError::Unavailable,
-                StatusCode::SERVICE_UNAVAILABLE,
-            )
-        }
+        Err(Limited::StoreDown(_)) => PortalError::Unavailable.into_response(),
         Err(Limited::Wait(wait)) => {
             tracing::warn!(event = "rate_limited", what = "ip");
             super::metrics::rate_limited("ip");
-            let error = PortalError::RateLimited {
+            PortalError::RateLimited {
                 minutes: minutes(wait),
-            };
-            too_many_requests(request.headers(), &error)
+            }
+            .into_response()
         }
     }
 }
@@ -91,56 +84,19 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-/// A plain form post gets a small page; the hydrated client gets the JSON
-/// error its server-function call decodes.
-fn too_many_requests(headers: &HeaderMap, error: &PortalError) -> Response {
-    small_page(headers, error, StatusCode::TOO_MANY_REQUESTS)
-}
-
 /// No bare 500 ever reaches a trader. The session layer answers an empty
 /// 500 when it can't save the session after the step ran (the store went
 /// away mid-request); whatever else fails with 500 is treated the same: a
 /// post goes back to its page with "temporarily unavailable", anything
 /// else gets that message as a small page, with 503.
 pub async fn no_bare_server_errors(request: Request, next: Next) -> Response {
-    let mut copy = Request::new(());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.headers_mut() = request.headers().clone();
+    let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let (parts, ()) = copy.into_parts();
-    tracing::warn!(event = "server_error_answered_calmly", path = %parts.uri.path());
-    if parts.method == Method::POST {
-        super::form_fields::refuse(
-            &parts,
-            &PortalError::Unavailable,
-            StatusCode::SERVICE_UNAVAILABLE,
-        )
-    } else {
-        small_page(
-            &parts.headers,
-            &PortalError::Unavailable,
-            StatusCode::SERVICE_UNAVAILABLE,
-        )
-    }
-}
-
-fn small_page(headers: &HeaderMap, error: &PortalError, status: StatusCode) -> Response {
-    let mut response = if wants_html(headers) {
-        let body = format!(
-            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Please try again</title>\
-             <p>{error}</p><p><a href=\"/\">Back</a></p></html>"
-        );
-        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-    } else {
-        let body = serde_json::to_string(error).unwrap_or_default();
-        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-    };
-    *response.status_mut() = status;
-    response
+    tracing::warn!(event = "server_error_answered_calmly", %path);
+    PortalError::Unavailable.into_response()
 }
 
 /// SECURITY.md #11: server functions (`/api/…`) take form posts only: our
@@ -157,11 +113,7 @@ pub async fn form_posts_only(request: Request, next: Next) -> Response {
     if is_form {
         next.run(request).await
     } else {
-        (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unsupported content type",
-        )
-            .into_response()
+        PortalError::UnsupportedForm.into_response()
     }
 }
 

@@ -34,6 +34,9 @@ pub enum Key {
     FlowIdleSecs,
     FlowAbsoluteSecs,
     DecoyQuestions,
+    DecoyQuestionsFile,
+    DefaultLanguage,
+    Languages,
     Store,
     StorePasswordFile,
     HmacKey,
@@ -65,7 +68,7 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 30] = [
+    pub const ALL: [Key; 33] = [
         Key::Listen,
         Key::ApiUrl,
         Key::AppKey,
@@ -81,6 +84,9 @@ impl Key {
         Key::FlowIdleSecs,
         Key::FlowAbsoluteSecs,
         Key::DecoyQuestions,
+        Key::DecoyQuestionsFile,
+        Key::DefaultLanguage,
+        Key::Languages,
         Key::Store,
         Key::StorePasswordFile,
         Key::HmacKey,
@@ -129,6 +135,9 @@ impl Key {
             Key::FlowIdleSecs => s("flow_idle_secs", "PORTAL_FLOW_IDLE_SECS", "600", "a reset expires after this long without a step"),
             Key::FlowAbsoluteSecs => s("flow_absolute_secs", "PORTAL_FLOW_ABSOLUTE_SECS", "1800", "and this long after it started, whatever happens"),
             Key::DecoyQuestions => s("decoy_questions", "PORTAL_DECOY_QUESTIONS", "true", "unknown logins see a stable made-up question; `false` for brokers without secret questions"),
+            Key::DecoyQuestionsFile => s("decoy_questions_file", "PORTAL_DECOY_QUESTIONS_FILE", "the default language's built-in list", "the made-up questions unknown logins see, one per line (UTF-8): write them like your real ones, in your traders' language"),
+            Key::DefaultLanguage => s("default_language", "PORTAL_DEFAULT_LANGUAGE", "en", "the language when neither the `lang` cookie nor `Accept-Language` picks one: `en`, `es`, `pt-BR`, `fr`, `de` or `ar`"),
+            Key::Languages => s("languages", "PORTAL_LANGUAGES", "en,es,pt-BR,fr,de,ar", "the languages offered, in the switcher's order (comma-separated, or a TOML list)"),
             Key::Store => secret("store", "PORTAL_STORE", "sqlite:data/portal.db", "where sessions and counters live: `sqlite:<path>`, `redis://…` (several instances) or `memory`"),
             Key::StorePasswordFile => s("store_password_file", "PORTAL_STORE_PASSWORD_FILE", "unset", "a file holding the Redis password, put into the `store` URL"),
             Key::HmacKey => secret("hmac_key", "PORTAL_HMAC_KEY", "kept in the SQLite file", "key for hashed identifiers and the decoy choice (16+ chars); required with Redis, the same on every instance"),

@@ -53,6 +53,8 @@ pub struct Shared {
     pub site: Arc<SiteSettings>,
     /// The built CSS/JS/WASM names (hashed in release builds).
     pub assets: Arc<Assets>,
+    /// The made-up questions unknown logins may see.
+    pub decoys: Arc<Vec<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

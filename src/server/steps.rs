@@ -359,7 +359,7 @@ async fn start_flow(ctx: &StepContext, login: &str) -> Result<Outcome, PortalErr
             // one (SECURITY.md #16, #17).
             tracing::info!(event = "lookup_rejected", ident = %ident, codes = ?codes);
             if config.decoy_questions {
-                let question = decoy_question(&ctx.state.hmac_key.0, &login);
+                let question = decoy_question(&ctx.state.hmac_key.0, &login, &ctx.state.decoys);
                 Flow::asked(login, question, true, ctx.now)
             } else {
                 // A known login without a question has a code sent now.
