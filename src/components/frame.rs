@@ -44,6 +44,7 @@ fn LanguageSwitcher() -> impl IntoView {
                         <a
                             href=format!("?lang={}", lang.code())
                             lang=lang.code()
+                            dir=lang.dir()
                             hreflang=lang.code()
                             aria-current=here.then_some("true")
                         >

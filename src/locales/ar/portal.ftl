@@ -5,7 +5,6 @@
 
 sandbox-banner = بيئة تجريبية: لا توجد حسابات حقيقية.
 sandbox-mailbox = فتح صندوق البريد التجريبي
-logo-alt = { $broker }
 footer-never-ask = لن نطلب منك أبدًا كلمة المرور الحالية في هذه الصفحة.
 language-switcher = اللغة
 step-of = الخطوة { $n } من { $count }

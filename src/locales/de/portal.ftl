@@ -5,7 +5,6 @@
 
 sandbox-banner = Testumgebung: keine echten Konten.
 sandbox-mailbox = Demo-Postfach öffnen
-logo-alt = { $broker }
 footer-never-ask = Auf dieser Seite fragen wir Sie niemals nach Ihrem aktuellen Passwort.
 language-switcher = Sprache
 step-of = Schritt { $n } von { $count }

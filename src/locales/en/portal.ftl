@@ -7,7 +7,6 @@
 
 sandbox-banner = Sandbox: no real accounts.
 sandbox-mailbox = Open the demo mailbox
-logo-alt = { $broker }
 footer-never-ask = We will never ask for your current password on this page.
 language-switcher = Language
 step-of = Step { $n } of { $count }

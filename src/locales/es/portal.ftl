@@ -5,7 +5,6 @@
 
 sandbox-banner = Entorno de pruebas: no hay cuentas reales.
 sandbox-mailbox = Abrir el buzón de demostración
-logo-alt = { $broker }
 footer-never-ask = En esta página nunca le pediremos su contraseña actual.
 language-switcher = Idioma
 step-of = Paso { $n } de { $count }

@@ -5,7 +5,6 @@
 
 sandbox-banner = Environnement de test : aucun compte réel.
 sandbox-mailbox = Ouvrir la boîte de réception de démonstration
-logo-alt = { $broker }
 footer-never-ask = Nous ne vous demanderons jamais votre mot de passe actuel sur cette page.
 language-switcher = Langue
 step-of = Étape { $n } sur { $count }

@@ -5,7 +5,6 @@
 
 sandbox-banner = Ambiente de testes: nenhuma conta real.
 sandbox-mailbox = Abrir a caixa de e-mail de demonstração
-logo-alt = { $broker }
 footer-never-ask = Nunca pediremos sua senha atual nesta página.
 language-switcher = Idioma
 step-of = Etapa { $n } de { $count }
