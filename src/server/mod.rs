@@ -151,7 +151,7 @@ pub fn router(state: AppState) -> Router {
     }
     let posts = posts
         .layer(middleware::from_fn(security::see_other))
-        .layer(middleware::from_fn(security::fn_errors_are_unprocessable))
+        .layer(middleware::from_fn(security::fn_errors_are_portal_errors))
         .layer(middleware::from_fn(form_fields::exact_fields_only))
         .layer(middleware::from_fn(security::form_posts_only))
         .layer(middleware::from_fn_with_state(

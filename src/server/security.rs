@@ -128,22 +128,28 @@ pub async fn see_other(request: Request, next: Next) -> Response {
     response
 }
 
-/// A server function that returns an error answers 422, not the
-/// framework's 500. The error is the trader's (a wrong code, an expired
-/// reset), not the server's, and tower-sessions never saves a session on a
-/// 5xx: with 500 the hydrated client's wrong codes and answers were never
-/// counted, so its flow could not be burned (SECURITY.md #12). The client
-/// decodes the error body for any 4xx or 5xx alike.
-pub async fn fn_errors_are_unprocessable(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
-        && response
-            .headers()
-            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+/// A server function's error (the framework answers it 500 with the
+/// error's JSON) goes out through `PortalError`'s one response like every
+/// other refusal (`error_page`): a step error is the trader's (a wrong
+/// code, an expired reset), 422, not the server's. tower-sessions never
+/// saves a session on a 5xx: with 500, a JSON client's wrong codes and
+/// answers were never counted, so its flow could not be burned
+/// (SECURITY.md #12). (A plain form post's error never gets here: the
+/// framework sends it back to its page with `__err`.)
+pub async fn fn_errors_are_portal_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if !response
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
     {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
     }
-    response
+    let body = axum::body::to_bytes(response.into_body(), super::MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
+    serde_json::from_slice::<PortalError>(&body)
+        .unwrap_or(PortalError::BadRequest)
+        .into_response()
 }
 
 /// SECURITY.md #28, #29 for every response, errors included. HTML pages get
