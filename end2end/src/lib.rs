@@ -460,45 +460,25 @@ impl Browser {
 
     /// The same, with `prefers-color-scheme` set to `scheme` ("light", "dark").
     pub async fn page_in(&self, mode: JsMode, viewport: (u32, u32), scheme: &str) -> TestPage {
-        self.page_with(mode, viewport, scheme, false).await
+        self.page_with(mode, viewport, scheme, false, None).await
     }
 
-    /// A fresh page with `prefers-reduced-motion` set to `motion`
-    /// ("reduce", "no-preference").
+    /// A fresh light-scheme page with `prefers-reduced-motion` set to
+    /// `motion` ("reduce", "no-preference").
     pub async fn page_with_motion(
         &self,
         mode: JsMode,
         viewport: (u32, u32),
         motion: &str,
     ) -> TestPage {
-        let (width, height) = viewport;
-        let options = BrowserContextOptions::builder()
-            .viewport(Viewport { width, height })
-            .javascript_enabled(mode == JsMode::On)
-            .locale(current_lang().to_string())
-            .reduced_motion(motion.to_string())
-            .build();
-        let context = self
-            .browser
-            .new_context_with_options(options)
+        self.page_with(mode, viewport, "light", false, Some(motion))
             .await
-            .expect("browser context");
-        let page = context.new_page().await.expect("page");
-        TestPage {
-            page,
-            context,
-            mode,
-            lang: current_lang(),
-            viewport,
-            errors: Arc::default(),
-            browser: self.browser.clone(),
-        }
     }
 
     /// A fresh light-scheme page whose context accepts any certificate:
     /// for the portal behind a TLS proxy with a self-signed certificate.
     pub async fn page_ignoring_https_errors(&self, mode: JsMode, viewport: (u32, u32)) -> TestPage {
-        self.page_with(mode, viewport, "light", true).await
+        self.page_with(mode, viewport, "light", true, None).await
     }
 
     async fn page_with(
@@ -507,6 +487,7 @@ impl Browser {
         (width, height): (u32, u32),
         scheme: &str,
         ignore_https_errors: bool,
+        reduced_motion: Option<&str>,
     ) -> TestPage {
         let lang = current_lang();
         let mut options = BrowserContextOptions::builder()
@@ -516,6 +497,9 @@ impl Browser {
             .color_scheme(scheme.to_string());
         if ignore_https_errors {
             options = options.ignore_https_errors(true);
+        }
+        if let Some(motion) = reduced_motion {
+            options = options.reduced_motion(motion.to_string());
         }
         let options = options.build();
         let context = self

@@ -113,6 +113,17 @@ async fn a_whole_reset_by_keyboard_alone_in_arabic() {
     LANG.scope("ar", by_keyboard_only()).await
 }
 
+/// Whether the page fits its window's width (no sideways scroll).
+async fn fits_sideways(page: &TestPage) -> bool {
+    page.page
+        .evaluate(
+            "() => document.documentElement.scrollWidth <= window.innerWidth",
+            None::<&()>,
+        )
+        .await
+        .expect("measure the page")
+}
+
 /// Every step at 320 px: nothing scrolls sideways. Then at 200 % text on
 /// a desktop: nothing overflows its box (clipped text).
 async fn narrow_and_zoomed() {
@@ -122,14 +133,7 @@ async fn narrow_and_zoomed() {
     let check = |what: &'static str| {
         let page = &page;
         async move {
-            let fits: bool = page
-                .page
-                .evaluate(
-                    "() => document.documentElement.scrollWidth <= window.innerWidth",
-                    None::<&()>,
-                )
-                .await
-                .unwrap();
+            let fits = fits_sideways(page).await;
             assert!(fits, "[{}] {what} scrolls sideways at 320 px", page.lang);
             // Text at 200 % on a desktop screen (WCAG 1.4.4).
             page.page
@@ -162,14 +166,7 @@ async fn narrow_and_zoomed() {
                 "[{}] {what} at 200 %: {clipped:?}",
                 page.lang
             );
-            let fits: bool = page
-                .page
-                .evaluate(
-                    "() => document.documentElement.scrollWidth <= window.innerWidth",
-                    None::<&()>,
-                )
-                .await
-                .unwrap();
+            let fits = fits_sideways(page).await;
             assert!(fits, "[{}] {what} at 200 % scrolls sideways", page.lang);
             page.page
                 .evaluate::<(), serde_json::Value>(
