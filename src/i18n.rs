@@ -95,6 +95,12 @@ impl Default for Languages {
     }
 }
 
+/// Context for pages not served at a path of their own (not found, a
+/// refusal): the switcher's links go to the start page, since `?lang=` on
+/// the request's own path would not render this page again.
+#[derive(Clone, Copy, Debug)]
+pub struct SwitchToStart;
+
 /// One argument of a message: a number (plurals choose by it) or text.
 #[derive(Clone, Debug)]
 pub enum Arg {

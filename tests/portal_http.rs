@@ -596,6 +596,10 @@ async fn refusals_are_pages_in_the_traders_language_or_json() {
         !html.contains("Too many requests"),
         "no English left: {html}"
     );
+    assert!(
+        html.contains(r#"href="/?lang=en""#),
+        "the switcher leads to the start page, not back to the post: {html}"
+    );
     let german = page("de").await.unwrap().text().await.unwrap();
     assert!(german.contains(r#"<html lang="de""#));
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t, use_lang, Languages};
+use crate::i18n::{t, use_lang, Languages, SwitchToStart};
 use crate::site::use_site;
 
 #[component]
@@ -34,6 +34,11 @@ pub fn PageFrame(children: Children) -> impl IntoView {
 fn LanguageSwitcher() -> impl IntoView {
     let current = use_lang();
     let offered = use_context::<Languages>().unwrap_or_default().offered;
+    let base = if use_context::<SwitchToStart>().is_some() {
+        "/"
+    } else {
+        ""
+    };
     (offered.len() > 1).then(|| {
         let links = offered
             .into_iter()
@@ -42,7 +47,7 @@ fn LanguageSwitcher() -> impl IntoView {
                 view! {
                     <li>
                         <a
-                            href=format!("?lang={}", lang.code())
+                            href=format!("{base}?lang={}", lang.code())
                             lang=lang.code()
                             dir=lang.dir()
                             hreflang=lang.code()

@@ -54,7 +54,9 @@ pub fn not_found(
        + Sync
        + 'static {
     let render =
-        leptos_axum::render_app_to_stream_with_context(context(state), || shell(Page::NotFound));
+        leptos_axum::render_app_to_stream_with_context(away_from_start(context(state)), || {
+            shell(Page::NotFound)
+        });
     move |request: Request| {
         let render = render.clone();
         Box::pin(async move {
@@ -69,11 +71,24 @@ pub fn not_found(
 /// the request's extensions.
 pub fn refused(state: &AppState) -> super::error_page::RenderPage {
     let render =
-        leptos_axum::render_app_to_stream_with_context(context(state), || shell(Page::Refused));
+        leptos_axum::render_app_to_stream_with_context(away_from_start(context(state)), || {
+            shell(Page::Refused)
+        });
     std::sync::Arc::new(move |request: Request| {
         let render = render.clone();
         Box::pin(async move { render(request).await.into_response() })
     })
+}
+
+/// The context of a page that isn't at a path of its own: its language
+/// switcher links to the start page.
+fn away_from_start(
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        context();
+        provide_context(crate::i18n::SwitchToStart);
+    }
 }
 
 /// What every render and server function can use.
