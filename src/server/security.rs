@@ -128,19 +128,24 @@ pub async fn see_other(request: Request, next: Next) -> Response {
     response
 }
 
-/// A server function's error (the framework answers it 500 with the
-/// error's JSON) goes out through `PortalError`'s one response like every
-/// other refusal (`error_page`): a step error is the trader's (a wrong
-/// code, an expired reset), 422, not the server's. tower-sessions never
-/// saves a session on a 5xx: with 500, a JSON client's wrong codes and
-/// answers were never counted, so its flow could not be burned
-/// (SECURITY.md #12). (A plain form post's error never gets here: the
-/// framework sends it back to its page with `__err`.)
+/// A JSON client's server-function error (the framework answers it 500
+/// with the error's JSON) goes out through `PortalError`'s one response
+/// like every other refusal (`error_page`): a step error is the trader's (a
+/// wrong code, an expired reset), 422, not the server's. tower-sessions
+/// never saves a session on a 5xx: with 500, a JSON client's wrong codes
+/// and answers were never counted, so its flow could not be burned
+/// (SECURITY.md #12).
+///
+/// A browser's form post is left as the framework answers it: back to its
+/// page with `__err` (a redirect, so the session layer saves what the step
+/// kept, such as the login typed before AutoShares failed).
 pub async fn fn_errors_are_portal_errors(request: Request, next: Next) -> Response {
+    let browser = wants_html(request.headers());
     let response = next.run(request).await;
-    if !response
-        .headers()
-        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    if browser
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
     {
         return response;
     }
