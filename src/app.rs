@@ -1,7 +1,7 @@
 //! The HTML shell and the pages it can hold. Nothing else lives here.
 //!
 //! There is no client-side router: every page is a server render chosen by
-//! axum (`server::pages`), and every step is a form post answered with a
+//! axum (`http::render`), and every step is a form post answered with a
 //! redirect. (leptos_router alone cost 43 % of a bare app's throughput in
 //! our measurement, for nothing an islands app uses.)
 

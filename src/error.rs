@@ -2,7 +2,7 @@
 //!
 //! Every variant carries a fixed, portal-owned message and names the form
 //! field it belongs to. Upstream texts and Rust error texts never reach this
-//! type: they are mapped at one boundary (`server::boundary`) and logged there.
+//! type: they are mapped at one boundary (`steps::gateway::upstream`) and logged there.
 //! The serialized form travels in URLs for no-JS posts (`__err`), which is
 //! why it holds no free text at all.
 
@@ -83,33 +83,96 @@ pub enum PortalError {
     UnsupportedForm,
 }
 
-impl PortalError {
+/// How a refused browser form post is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Back to its form, with the message next to its field: nothing the
+    /// trader did is lost.
+    BackToTheForm,
+    /// A page of its own (429, 403, 413, 415).
+    OwnPage,
+}
+
+/// Everything a variant needs, decided in one place ([`PortalError::class`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Class {
     /// Where the message goes on the page.
-    pub fn field(&self) -> Field {
+    pub field: Field,
+    /// The HTTP status it is answered with.
+    pub status: u16,
+    /// What a browser's refused form post gets.
+    pub answer: Answer,
+    /// The message key of the heading, when it is shown on a page of its own.
+    pub title: &'static str,
+    /// The `outcome` label of the step-outcome metric.
+    pub label: &'static str,
+}
+
+/// The usual class: the trader's own input, next to `field`, answered 422.
+const fn input(field: Field, label: &'static str) -> Class {
+    Class {
+        field,
+        status: 422,
+        answer: Answer::BackToTheForm,
+        title: "unavailable-title",
+        label,
+    }
+}
+
+/// Not about one field: shown at the top of the form.
+const fn form(status: u16, label: &'static str) -> Class {
+    Class {
+        field: Field::Form,
+        status,
+        answer: Answer::BackToTheForm,
+        title: "unavailable-title",
+        label,
+    }
+}
+
+/// Answered with a page of its own.
+const fn own_page(status: u16, title: &'static str, label: &'static str) -> Class {
+    Class {
+        field: Field::Form,
+        status,
+        answer: Answer::OwnPage,
+        title,
+        label,
+    }
+}
+
+impl PortalError {
+    /// The one classification of every variant: a new variant does not
+    /// compile until it is classified here.
+    pub const fn class(&self) -> Class {
         use PortalError::*;
         match self {
-            LoginMissing | LoginTooLong | LoginInvalid => Field::Login,
-            AnswerMissing | WrongAnswer => Field::Answer,
-            CodeMissing | WrongCode => Field::Code,
+            LoginMissing | LoginTooLong | LoginInvalid => input(Field::Login, "invalid_input"),
+            AnswerMissing => input(Field::Answer, "invalid_input"),
+            WrongAnswer => input(Field::Answer, "wrong_answer"),
+            CodeMissing => input(Field::Code, "invalid_input"),
+            WrongCode => input(Field::Code, "wrong_code"),
             PasswordTooShort { .. }
             | PasswordTooLong { .. }
             | PasswordIsLogin
             | PasswordTooCommon
-            | PasswordRejected => Field::Password,
-            PasswordMismatch => Field::Confirmation,
-            TooManyAttempts { .. }
-            | TooManyCodes { .. }
-            | CouldNotStart
-            | Unavailable
-            | StatusUnknown
-            | SessionExpired
-            | RateLimited { .. }
-            | BadRequest
-            | UnexpectedFields
-            | CrossSite
-            | TooLarge
-            | UnsupportedForm => Field::Form,
+            | PasswordRejected => input(Field::Password, "invalid_input"),
+            PasswordMismatch => input(Field::Confirmation, "invalid_input"),
+            TooManyAttempts { .. } | TooManyCodes { .. } => form(422, "rate_limited"),
+            CouldNotStart => form(422, "upstream_unavailable"),
+            Unavailable | StatusUnknown => form(503, "upstream_unavailable"),
+            SessionExpired => form(422, "expired"),
+            BadRequest | UnexpectedFields => form(400, "invalid_input"),
+            RateLimited { .. } => own_page(429, "rate-limited-title", "rate_limited"),
+            CrossSite => own_page(403, "forbidden-title", "invalid_input"),
+            TooLarge => own_page(413, "too-large-title", "invalid_input"),
+            UnsupportedForm => own_page(415, "unsupported-title", "invalid_input"),
         }
+    }
+
+    /// Where the message goes on the page.
+    pub fn field(&self) -> Field {
+        self.class().field
     }
 
     /// What the trader reads, in the page's language. (`Display` is the
@@ -153,16 +216,9 @@ impl PortalError {
     }
 
     /// The heading of the page this error is answered with, when it is
-    /// answered with a page of its own (`server::error_page`).
+    /// answered with a page of its own (`http::refusal`).
     pub fn page_title(&self) -> String {
-        use crate::i18n::t;
-        match self {
-            PortalError::RateLimited { .. } => t("rate-limited-title"),
-            PortalError::CrossSite => t("forbidden-title"),
-            PortalError::TooLarge => t("too-large-title"),
-            PortalError::UnsupportedForm => t("unsupported-title"),
-            _ => t("unavailable-title"),
-        }
+        crate::i18n::t(self.class().title)
     }
 
     /// The message for one field, if this error belongs to it.

@@ -16,11 +16,21 @@ pub mod site;
 #[cfg(feature = "ssr")]
 pub mod autoshares;
 #[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
 pub mod sandbox;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod serve;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod steps;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod telemetry;
 
 /// Browser entry point: set up the reactive runtime for islands mode.
 /// Each `#[island]` is then hydrated in place by the page's loader

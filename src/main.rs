@@ -16,7 +16,8 @@ const USAGE: &str = "usage: autoshares-portal [check-config] [--config FILE] | a
 
 #[tokio::main]
 async fn main() {
-    use autoshares_portal::server::{self, settings};
+    use autoshares_portal::config::sources::Sources;
+    use autoshares_portal::serve;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, config_path) = match args.as_slice() {
         [] => (None, None),
@@ -29,12 +30,12 @@ async fn main() {
         _ => (Some("usage"), None),
     };
     let outcome = match command {
-        None => server::run(settings::Sources::from_process(config_path)).await,
+        None => serve::run(Sources::from_process(config_path)).await,
         Some("check-config") => {
-            let sources = settings::Sources::from_process(config_path);
-            std::process::exit(server::check_config(&sources));
+            let sources = Sources::from_process(config_path);
+            std::process::exit(serve::check_config(&sources));
         }
-        Some("sandbox") => server::dev_pages::run_standalone_sandbox(&args[1..]).await,
+        Some("sandbox") => serve::run_standalone_sandbox(&args[1..]).await,
         Some(_) => Err(USAGE.to_string()),
     };
     if let Err(reason) = outcome {

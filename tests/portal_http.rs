@@ -8,9 +8,10 @@ mod support;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use autoshares_portal::server::config::Config;
-use autoshares_portal::server::settings::Sources;
-use autoshares_portal::server::{build_state, router};
+use autoshares_portal::config::sources::Sources;
+use autoshares_portal::config::Config;
+use autoshares_portal::http::router;
+use autoshares_portal::state::build_state;
 use leptos::prelude::LeptosOptions;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{redirect, StatusCode};

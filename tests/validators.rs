@@ -1,9 +1,9 @@
-//! Property tests of the input validators (SECURITY.md #25): any input gives
+//! Property tests of the input validators (security: `fuzzed-parsers`): any input gives
 //! a typed answer, never a panic, and the answers keep their promises.
 
 use autoshares_portal::error::PortalError;
 use autoshares_portal::password_policy::{PasswordPolicy, Rule};
-use autoshares_portal::server::identity::clean_login;
+use autoshares_portal::steps::identity::clean_login;
 use proptest::prelude::*;
 
 const POLICY: PasswordPolicy = PasswordPolicy {

@@ -1,6 +1,6 @@
 //! [ssr] One async function per AutoShares endpoint.
 //!
-//! Transport rules (SECURITY.md #26, F6): a whole-request timeout and a
+//! Transport rules (security: `strict-upstream-client`, and reqwest's defaults): a whole-request timeout and a
 //! connect timeout, redirects never followed (the key must not travel to
 //! another host), a cap on the response size, and a bounded pool. Logs name
 //! the endpoint, the status and the time taken: never the URL, the query,

@@ -12,7 +12,7 @@ pub struct ApiConfig {
     /// The version path segment without the `v`: `1.0` → `/v1.0/`.
     pub api_version: String,
     pub app_key: AppKey,
-    /// Whole-request limit (SECURITY.md #26: about 10 s).
+    /// Whole-request limit (security: `strict-upstream-client`: about 10 s).
     pub timeout: Duration,
     pub connect_timeout: Duration,
     /// Bodies larger than this are refused as "unavailable".

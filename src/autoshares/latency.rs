@@ -2,7 +2,7 @@
 //!
 //! Steps that skip the upstream call for an unknown login (a decoy flow)
 //! wait this long instead, so the time to answer doesn't tell an unknown
-//! login from a known one (SECURITY.md #17).
+//! login from a known one (security: `uniform-wrong-answer`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

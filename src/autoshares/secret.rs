@@ -6,53 +6,62 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A secret string of kind `K`. Read it only through `expose()`.
-pub struct Redacted<K> {
-    value: String,
+/// A secret of kind `K` (a string unless said otherwise). Read it only
+/// through `expose()`.
+pub struct Redacted<K, V = String> {
+    value: V,
     kind: PhantomData<K>,
 }
 
-impl<K> Redacted<K> {
-    pub fn new(value: String) -> Self {
+impl<K, V> Redacted<K, V> {
+    pub fn new(value: V) -> Self {
         Self {
             value,
             kind: PhantomData,
         }
     }
+}
 
+impl<K> Redacted<K, String> {
     pub fn expose(&self) -> &str {
         &self.value
     }
 }
 
-impl<K> Clone for Redacted<K> {
+impl<K> Redacted<K, Vec<u8>> {
+    pub fn expose(&self) -> &[u8] {
+        &self.value
+    }
+}
+
+impl<K, V: Clone> Clone for Redacted<K, V> {
     fn clone(&self) -> Self {
         Self::new(self.value.clone())
     }
 }
 
-impl<K> fmt::Debug for Redacted<K> {
+impl<K, V> fmt::Debug for Redacted<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
 }
 
-impl<K> fmt::Display for Redacted<K> {
+impl<K, V> fmt::Display for Redacted<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
 }
 
 /// Stored in the server-side session only.
-impl<K> Serialize for Redacted<K> {
+impl<K, V: Serialize> Serialize for Redacted<K, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.value)
+        self.value.serialize(serializer)
     }
 }
 
-impl<'de, K> Deserialize<'de> for Redacted<K> {
+impl<'de, K, V: Deserialize<'de>> Deserialize<'de> for Redacted<K, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
+        V::deserialize(deserializer).map(Self::new)
     }
 }
 
@@ -61,6 +70,7 @@ pub enum ResetTokenKind {}
 pub enum SecretAnswerKind {}
 pub enum ResetCodeKind {}
 pub enum NewPasswordKind {}
+pub enum HmacKeyKind {}
 
 /// The broker's secret `Et-App-Key`.
 pub type AppKey = Redacted<AppKeyKind>;
@@ -72,6 +82,8 @@ pub type SecretAnswer = Redacted<SecretAnswerKind>;
 pub type ResetCode = Redacted<ResetCodeKind>;
 /// A new password (and its confirmation).
 pub type NewPassword = Redacted<NewPasswordKind>;
+/// The portal's own keyed-hash secret (identifier hashes, decoy choice).
+pub type HmacKey = Redacted<HmacKeyKind, Vec<u8>>;
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@ pub fn PageFrame(children: Children) -> impl IntoView {
 
 /// Links to this page in each other offered language. Plain links (no
 /// script): `?lang=xx` sets the `lang` cookie and comes back here
-/// (`server::language`), keeping the trader's place in the flow.
+/// (`http::language`), keeping the trader's place in the flow.
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let current = use_lang();

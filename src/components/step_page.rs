@@ -1,5 +1,5 @@
 //! Every step page renders from the server session, read before the
-//! render (`server::page_data`): the page view arrives as context, and a
+//! render (`http::page_data`): the page view arrives as context, and a
 //! trader who belongs on another step was already redirected there.
 
 use leptos::prelude::*;

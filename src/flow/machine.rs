@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::Step;
 use crate::autoshares::secret::{ResetToken, SecretAnswer};
 
-/// Bounds on one flow. Configurable; the defaults are SECURITY.md's.
+/// Bounds on one flow. Configurable; the defaults are the README's (security: `flow-expiry`,
+/// `wrong-answer-lockout`, `code-email-cap`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlowLimits {
     /// Seconds without a step before the flow expires.

@@ -68,7 +68,7 @@ pub const MAX_LOGIN_CHARS: u32 = 254;
 pub const EXPIRED_PATH: &str = "/expired";
 
 /// A page's data, loaded from the session before the page renders and
-/// handed to it as context (`server::page_data`).
+/// handed to it as context (`http::page_data`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loaded {
     /// A step page's view.

@@ -1,7 +1,7 @@
 //! A request refused with a page of its own: too many requests (429), a
 //! post from another site (403), a form too large (413) or not a form
 //! (415), the service unavailable (503). Same frame, same CSS, the
-//! trader's language (`server::error_page` answers with it).
+//! trader's language (`http::refusal` answers with it).
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -22,6 +22,9 @@ use serde::Serialize;
 pub use faults::{Endpoint, Fault, FaultMode};
 pub use users::DemoUser;
 
+/// The `Et-App-Key` the sandbox accepts when none is configured.
+pub const DEFAULT_APP_KEY: &str = "sandbox-demo-key";
+
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// The only `Et-App-Key` the sandbox accepts.
@@ -35,7 +38,7 @@ pub struct SandboxConfig {
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
-            app_key: "sandbox-demo-key".to_string(),
+            app_key: DEFAULT_APP_KEY.to_string(),
             token_prefix: String::new(),
             code_ttl: Duration::from_secs(10 * 60),
             token_ttl: Duration::from_secs(10 * 60),

@@ -93,7 +93,7 @@ pub struct Lockout {
 
 /// How long lockouts last: the first one `first`, each further one twice
 /// as long, never more than `max`; `forget_after` quiet time after a
-/// lockout ends, the strikes start again from one (SECURITY.md #12).
+/// lockout ends, the strikes start again from one (security: `wrong-answer-lockout`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LockoutPolicy {
     pub first: Duration,

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::{StoreError, STORE_TIMEOUT};
 
-/// The Prometheus counter of failed store calls (described in `server::metrics`).
+/// The Prometheus counter of failed store calls (described in `telemetry::metrics`).
 pub const STORE_ERRORS: &str = "portal_store_errors_total";
 
 #[derive(Debug, Default)]

@@ -16,6 +16,7 @@
 
 pub mod counters;
 pub mod health;
+pub mod limits;
 pub mod memory;
 pub mod redis;
 pub mod sessions;

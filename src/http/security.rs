@@ -8,11 +8,11 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::limits::{minutes, Limited};
-use super::state::AppState;
 use crate::error::PortalError;
+use crate::state::AppState;
+use crate::store::limits::{minutes, Limited};
 
-/// SECURITY.md #10: a state-changing request must come from our own pages.
+/// security: `csrf-origin-check`: a state-changing request must come from our own pages.
 /// `Sec-Fetch-Site: same-origin` or an `Origin` equal to the public origin;
 /// anything else is refused before it can reach a server function.
 pub async fn same_origin_only(
@@ -30,7 +30,7 @@ pub async fn same_origin_only(
         next.run(request).await
     } else {
         tracing::warn!(event = "csrf_rejected", path = %request.uri().path());
-        super::metrics::csrf_rejected();
+        crate::telemetry::metrics::csrf_rejected();
         PortalError::CrossSite.into_response()
     }
 }
@@ -45,7 +45,7 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
-/// SECURITY.md #14: a token bucket per peer address for every post.
+/// security: `per-ip-bucket`: a token bucket per peer address for every post.
 pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
@@ -66,7 +66,7 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         Err(Limited::StoreDown(_)) => PortalError::Unavailable.into_response(),
         Err(Limited::Wait(wait)) => {
             tracing::warn!(event = "rate_limited", what = "ip");
-            super::metrics::rate_limited("ip");
+            crate::telemetry::metrics::rate_limited("ip");
             PortalError::RateLimited {
                 minutes: minutes(wait),
             }
@@ -99,10 +99,12 @@ pub async fn no_bare_server_errors(request: Request, next: Next) -> Response {
     PortalError::Unavailable.into_response()
 }
 
-/// SECURITY.md #11: server functions (`/api/…`) take form posts only: our
+/// security: `post-only-server-fns`: server functions (`/api/…`) take form posts only: our
 /// forms and the hydrated client both send `application/x-www-form-urlencoded`.
 pub async fn form_posts_only(request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
+    if request.method() != Method::POST
+        || !request.uri().path().starts_with(super::SERVER_FN_PREFIX)
+    {
         return next.run(request).await;
     }
     let is_form = request
@@ -134,7 +136,7 @@ pub async fn see_other(request: Request, next: Next) -> Response {
 /// wrong code, an expired reset), 422, not the server's. tower-sessions
 /// never saves a session on a 5xx: with 500, a JSON client's wrong codes
 /// and answers were never counted, so its flow could not be burned
-/// (SECURITY.md #12).
+/// (security: `wrong-answer-lockout`).
 ///
 /// A browser's form post is left as the framework answers it: back to its
 /// page with `__err` (a redirect, so the session layer saves what the step
@@ -157,12 +159,12 @@ pub async fn fn_errors_are_portal_errors(request: Request, next: Next) -> Respon
         .into_response()
 }
 
-/// SECURITY.md #28, #29 for every response, errors included. HTML pages get
+/// security: `nonce-csp`, `security-headers` for every response, errors included. HTML pages get
 /// their nonce CSP from the shell; anything without one gets a locked-down
 /// policy here.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_asset = path.starts_with("/pkg/") || path.ends_with(".svg");
+    let is_asset = path.starts_with(super::ASSET_PREFIX) || path.ends_with(".svg");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {

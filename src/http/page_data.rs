@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::{provide_context, use_context};
 use tower_sessions::Session;
 
-use super::session::FlowSession;
-use super::state::AppState;
-use super::steps;
 use crate::error::PortalError;
 use crate::flow::{Loaded, PageView, Step, EXPIRED_PATH};
+use crate::state::AppState;
+use crate::steps;
+use crate::steps::session::FlowSession;
 
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {

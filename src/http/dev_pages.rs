@@ -2,17 +2,15 @@
 //! "emailed" codes land, and a sign-in check that proves a reset worked.
 //! They are mounted only when the portal runs against the sandbox.
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::state::AppState;
 use crate::autoshares::client::SignIn;
-use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::sandbox::Sandbox;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -128,30 +126,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// `autoshares-portal sandbox [--port N]`: only the simulated API, on
-/// loopback, with its control routes under `/__sandbox/`.
-pub async fn run_standalone_sandbox(args: &[String]) -> Result<(), String> {
-    tracing_subscriber::fmt().init();
-    let port = match args {
-        [] => 4010,
-        [flag, port] if flag == "--port" => port
-            .parse()
-            .map_err(|_| "--port needs a number".to_string())?,
-        _ => return Err("usage: autoshares-portal sandbox [--port N]".into()),
-    };
-    let sandbox = Sandbox::new(SandboxConfig::default());
-    let addr = sandbox
-        .spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-        .await
-        .map_err(|e| format!("the sandbox could not listen on port {port}: {e}"))?;
-    println!(
-        "AutoShares sandbox on http://{addr} (app key: {})",
-        crate::server::config::SANDBOX_DEFAULT_APP_KEY
-    );
-    let _ = tokio::signal::ctrl_c().await;
-    Ok(())
 }
 
 #[cfg(test)]

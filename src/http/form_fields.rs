@@ -1,4 +1,4 @@
-//! [ssr] SECURITY.md #24: a server function's form must carry exactly the
+//! [ssr] security: `exact-form-fields`: a server function's form must carry exactly the
 //! fields that function takes, each once. A duplicate or unknown field means
 //! a tampered or broken form: nothing runs, and the trader gets a clear
 //! message the same way any other failure reaches them (back to the page
@@ -13,14 +13,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::ServerFn;
 
-use super::MAX_BODY_BYTES;
+use super::{MAX_BODY_BYTES, SERVER_FN_PREFIX};
 use crate::error::PortalError;
 use crate::server_fns::{
     ResendCode, StartOver, SubmitAnswer, SubmitCode, SubmitLogin, SubmitPassword,
 };
-
-/// Where the server functions are mounted.
-const SERVER_FN_PREFIX: &str = "/api/";
 
 /// Each server function's path and the fields it takes (its argument names).
 fn server_fns() -> [(&'static str, &'static [&'static str]); 6] {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use tokio::sync::Notify;
 
-use super::metrics;
-use super::readiness::Readiness;
+use crate::state::Readiness;
+use crate::telemetry::metrics;
 
 /// SIGTERM or SIGINT, whichever comes first.
 async fn signal() -> &'static str {

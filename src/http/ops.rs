@@ -1,4 +1,7 @@
-//! [ssr] `GET /readyz`: can this instance serve resets?
+//! [ssr] The operators' listener: `/metrics` and `/readyz`, on
+//! `PORTAL_METRICS_ADDR` only (and `/readyz` on the public port too).
+//!
+//! `GET /readyz`: can this instance serve resets?
 //!
 //! `/healthz` only says the process answers. Readiness asks AutoShares: a
 //! secret-question lookup for a made-up login proves the app key is
@@ -7,7 +10,7 @@
 //! sees why. An unreachable AutoShares fails every instance alike: taking
 //! them out of rotation would only swap the portal's calm "try again" page
 //! for a load balancer error, so that stays 200 and says "unavailable".
-//! The answer is cached for [`CACHE_FOR`], so probes can't flood upstream.
+//! The answer is cached for [`crate::state::CACHE_FOR`], so probes can't flood upstream.
 //!
 //! From the moment a shutdown signal arrives the answer is 503
 //! `"draining": true`, so a load balancer stops sending new traders here
@@ -17,70 +20,23 @@
 //! that can't reach it can't serve a single step, so it answers 503 with
 //! `"store": "unavailable"` until the store is back.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
+use metrics::gauge;
 
-use super::state::AppState;
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
+use crate::state::{AppState, UpstreamHealth};
+use crate::telemetry;
 
-/// How long one upstream probe answers for.
-pub const CACHE_FOR: Duration = Duration::from_secs(30);
 /// The login the probe looks up: made up, so no trader is touched.
 const PROBE_LOGIN: &str = "portal-readiness-probe";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Upstream {
-    Ok,
-    AppKeyRejected,
-    Unavailable,
-}
-
-impl Upstream {
-    fn as_str(self) -> &'static str {
-        match self {
-            Upstream::Ok => "ok",
-            Upstream::AppKeyRejected => "app_key_rejected",
-            Upstream::Unavailable => "unavailable",
-        }
-    }
-}
-
-/// The last probe, shared by all requests.
-#[derive(Default)]
-pub struct Readiness {
-    last: Mutex<Option<(Instant, Upstream)>>,
-    draining: AtomicBool,
-}
-
-impl Readiness {
-    /// A shutdown signal arrived: answer 503 from now on.
-    pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::Release);
-    }
-
-    pub fn is_draining(&self) -> bool {
-        self.draining.load(Ordering::Acquire)
-    }
-
-    fn cached(&self, now: Instant) -> Option<Upstream> {
-        let last = self.last.lock().ok()?;
-        last.filter(|(at, _)| now.duration_since(*at) < CACHE_FOR)
-            .map(|(_, upstream)| upstream)
-    }
-
-    fn remember(&self, now: Instant, upstream: Upstream) {
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some((now, upstream));
-        }
-    }
-}
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.readiness.is_draining() {
@@ -97,7 +53,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         }
     };
     let store_ok = state.store.ping().await.is_ok();
-    let status = if upstream == Upstream::AppKeyRejected || !store_ok {
+    let status = if upstream == UpstreamHealth::AppKeyRejected || !store_ok {
         StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
@@ -110,7 +66,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn probe(state: &AppState) -> Upstream {
+async fn probe(state: &AppState) -> UpstreamHealth {
     let call = state
         .gateway
         .call(
@@ -119,20 +75,65 @@ async fn probe(state: &AppState) -> Upstream {
         )
         .await;
     let Ok(outcome) = call else {
-        return Upstream::Unavailable;
+        return UpstreamHealth::Unavailable;
     };
     match outcome {
-        Ok(_) | Err(AutoSharesError::Rejected { .. }) => Upstream::Ok,
+        Ok(_) | Err(AutoSharesError::Rejected { .. }) => UpstreamHealth::Ok,
         Err(AutoSharesError::AppKeyRejected) => {
             tracing::error!(
                 event = "readiness_app_key_rejected",
                 "not ready: AutoShares rejects the portal's app key; fix AUTOSHARES_APP_KEY"
             );
-            Upstream::AppKeyRejected
+            UpstreamHealth::AppKeyRejected
         }
         Err(AutoSharesError::Unavailable(reason)) => {
             tracing::warn!(event = "readiness_upstream_unavailable", reason = %reason);
-            Upstream::Unavailable
+            UpstreamHealth::Unavailable
         }
     }
+}
+
+/// `GET /metrics`: the gauges read now, then everything in text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(live) = state.store.live_sessions().await {
+        gauge!(telemetry::metrics::LIVE_SESSIONS).set(live as f64);
+    }
+    gauge!(telemetry::metrics::UPSTREAM_IN_FLIGHT).set(state.gateway.in_use() as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        telemetry::metrics::handle().render(),
+    )
+        .into_response()
+}
+
+/// Serve `/metrics` and `/readyz` on the operators' address, in the
+/// background, for the life of the process.
+pub async fn serve(addr: SocketAddr, state: AppState) -> Result<SocketAddr, String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("metrics: cannot listen on {addr}: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("metrics: cannot read the listening address: {e}"))?;
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/readyz", get(readyz))
+        .with_state(state);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(event = "metrics_listener_failed", error = %e);
+        }
+    });
+    // Histograms keep their samples until upkeep folds them in.
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            telemetry::metrics::handle().run_upkeep();
+        }
+    });
+    Ok(bound)
 }

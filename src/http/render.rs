@@ -15,9 +15,9 @@ use leptos::server::ServerActionError;
 
 use super::page_data;
 use super::security::page_csp;
-use super::state::AppState;
 use crate::app::{shell, Page};
 use crate::flow::Step;
+use crate::state::AppState;
 
 /// One route per page path.
 pub fn page_routes(state: &AppState) -> Router<AppState> {
@@ -37,7 +37,7 @@ pub fn page_routes(state: &AppState) -> Router<AppState> {
 pub fn server_fn_routes(state: &AppState) -> Router<AppState> {
     let run = context(state);
     Router::new().route(
-        "/api/{*fn_name}",
+        &format!("{}{{*fn_name}}", super::SERVER_FN_PREFIX),
         post(move |request: Request| {
             let run = run.clone();
             async move { leptos_axum::handle_server_fns_with_context(run, request).await }
@@ -69,7 +69,7 @@ pub fn not_found(
 
 /// The page a refused request gets (`error_page`): the error arrives in
 /// the request's extensions.
-pub fn refused(state: &AppState) -> super::error_page::RenderPage {
+pub fn refused(state: &AppState) -> super::refusal::RenderPage {
     let render =
         leptos_axum::render_app_to_stream_with_context(away_from_start(context(state)), || {
             shell(Page::Refused)

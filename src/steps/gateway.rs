@@ -1,10 +1,13 @@
-//! [ssr] The one way a step reaches AutoShares.
+//! [ssr] The one way a step reaches AutoShares, and the one place an
+//! upstream failure becomes what a trader sees ([`upstream`]): details are
+//! logged here with a hashed identifier; the trader gets a fixed
+//! `PortalError`.
 //!
 //! Every upstream call takes one of the bounded in-flight slots
-//! (SECURITY.md #15) and, when it got an answer, feeds the moving average
+//! (security: `upstream-concurrency-cap`) and, when it got an answer, feeds the moving average
 //! of its endpoint's latency. A decoy flow (unknown login) that skips a
 //! call a known login would make waits that long instead, so the time to
-//! answer doesn't tell them apart (SECURITY.md #17). Steps name the
+//! answer doesn't tell them apart (security: `uniform-wrong-answer`). Steps name the
 //! endpoint with the typed [`Endpoint`]: a typo can't remove a delay.
 
 use std::future::Future;
@@ -18,7 +21,7 @@ use crate::autoshares::error::AutoSharesError;
 use crate::autoshares::latency::Latency;
 use crate::error::PortalError;
 
-/// Upstream calls allowed in flight at once (SECURITY.md #15).
+/// Upstream calls allowed in flight at once (security: `upstream-concurrency-cap`).
 pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
 
 #[derive(Clone, Debug)]
@@ -63,7 +66,7 @@ impl Gateway {
             Err(AutoSharesError::AppKeyRejected) => "app_key_rejected",
             Err(AutoSharesError::Unavailable(_)) => "unavailable",
         };
-        super::metrics::upstream_call(endpoint, label, elapsed);
+        crate::telemetry::metrics::upstream_call(endpoint, label, elapsed);
         Ok(outcome)
     }
 
@@ -79,6 +82,28 @@ impl Gateway {
 
     pub fn typical(&self, endpoint: Endpoint) -> Duration {
         self.latency.typical(endpoint)
+    }
+}
+
+/// Map an upstream failure that has no step-specific meaning.
+pub fn upstream(endpoint: Endpoint, ident: &str, err: &AutoSharesError) -> PortalError {
+    match err {
+        AutoSharesError::AppKeyRejected => {
+            tracing::error!(
+                event = "upstream_app_key_rejected",
+                %endpoint,
+                "AutoShares rejected the portal's app key: fix AUTOSHARES_APP_KEY; every reset fails until then"
+            );
+            PortalError::Unavailable
+        }
+        AutoSharesError::Unavailable(reason) => {
+            tracing::warn!(event = "upstream_unavailable", %endpoint, ident, reason = %reason);
+            PortalError::Unavailable
+        }
+        AutoSharesError::Rejected { codes, .. } => {
+            tracing::warn!(event = "upstream_rejected", %endpoint, ident, codes = ?codes);
+            PortalError::CouldNotStart
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! [ssr] Prometheus metrics, on the operators' own listener.
+//! [ssr] Prometheus metric recorders: a leaf any module may call.
+//! The operators' listener that serves them is `http::ops`.
 //!
 //! The `metrics` facade records; `metrics-exporter-prometheus` renders the
 //! text format. `/metrics` (and a copy of `/readyz`) are served on
@@ -9,19 +10,13 @@
 //! Two gauges are read at scrape time rather than kept on the hot path:
 //! live sessions (asked of the store) and upstream slots in use.
 
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use axum::http::StatusCode;
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
-use super::state::AppState;
 use crate::autoshares::endpoints::Endpoint;
 
 pub const HTTP_REQUESTS: &str = "portal_http_requests_total";
@@ -87,28 +82,6 @@ fn describe() {
     describe_gauge!(DRAINING, "1 once a shutdown signal arrived");
 }
 
-/// The route label of a request path: a closed set, so a scanner probing
-/// random paths adds no series.
-pub fn route(path: &str) -> &'static str {
-    match path {
-        "/" => "/",
-        "/question" => "/question",
-        "/code" => "/code",
-        "/password" => "/password",
-        "/done" => "/done",
-        "/expired" => "/expired",
-        "/healthz" => "/healthz",
-        "/readyz" => "/readyz",
-        _ if path.starts_with("/pkg/") => "/pkg",
-        _ if path.starts_with("/api/") => {
-            super::form_fields::server_fn_name(path).unwrap_or("/api/other")
-        }
-        _ if path.starts_with("/dev/") => "/dev",
-        _ if path.ends_with(".svg") => "/static",
-        _ => "other",
-    }
-}
-
 /// One answered HTTP request.
 pub fn http_request(route: &'static str, status: StatusCode, elapsed: Duration) {
     counter!(HTTP_REQUESTS, "route" => route, "status" => status_label(status)).increment(1);
@@ -159,62 +132,4 @@ pub fn csrf_rejected() {
 
 pub fn draining() {
     gauge!(DRAINING).set(1.0);
-}
-
-/// `GET /metrics`: the gauges read now, then everything in text format.
-async fn render(State(state): State<AppState>) -> Response {
-    if let Ok(live) = state.store.live_sessions().await {
-        gauge!(LIVE_SESSIONS).set(live as f64);
-    }
-    gauge!(UPSTREAM_IN_FLIGHT).set(state.gateway.in_use() as f64);
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        handle().render(),
-    )
-        .into_response()
-}
-
-/// Serve `/metrics` and `/readyz` on the operators' address, in the
-/// background, for the life of the process.
-pub async fn serve(addr: SocketAddr, state: AppState) -> Result<SocketAddr, String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("metrics: cannot listen on {addr}: {e}"))?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| format!("metrics: cannot read the listening address: {e}"))?;
-    let app = Router::new()
-        .route("/metrics", get(render))
-        .route("/readyz", get(super::readiness::readyz))
-        .with_state(state);
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(event = "metrics_listener_failed", error = %e);
-        }
-    });
-    // Histograms keep their samples until upkeep folds them in.
-    tokio::spawn(async {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
-        loop {
-            tick.tick().await;
-            handle().run_upkeep();
-        }
-    });
-    Ok(bound)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routes_are_a_closed_set() {
-        assert_eq!(route("/"), "/");
-        assert_eq!(route("/pkg/app.abc.wasm"), "/pkg");
-        assert_eq!(route("/api/no_such_fn"), "/api/other");
-        assert_eq!(route("/wp-admin/setup.php"), "other");
-    }
 }

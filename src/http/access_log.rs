@@ -20,7 +20,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
-use super::metrics;
+use super::{form_fields, ASSET_PREFIX, SERVER_FN_PREFIX};
+use crate::flow::{Step, EXPIRED_PATH};
+use crate::telemetry::metrics;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -42,9 +44,29 @@ fn request_id(request: &Request) -> HeaderValue {
         })
 }
 
+/// The route label of a request path: a closed set, so a scanner probing
+/// random paths adds no series. Page labels are the pages' own paths.
+pub fn route(path: &str) -> &'static str {
+    if let Some(step) = Step::from_path(path) {
+        return step.path();
+    }
+    match path {
+        EXPIRED_PATH => EXPIRED_PATH,
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        _ if path.starts_with(ASSET_PREFIX) => "/pkg",
+        _ if path.starts_with(SERVER_FN_PREFIX) => {
+            form_fields::server_fn_name(path).unwrap_or("/api/other")
+        }
+        _ if path.starts_with("/dev/") => "/dev",
+        _ if path.ends_with(".svg") => "/static",
+        _ => "other",
+    }
+}
+
 pub async fn access_log(request: Request, next: Next) -> Response {
     let id = request_id(&request);
-    let route = metrics::route(request.uri().path());
+    let route = route(request.uri().path());
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = id.to_str().unwrap_or_default());
     let logged = tracing::enabled!(target: "access", tracing::Level::DEBUG)
@@ -66,4 +88,17 @@ pub async fn access_log(request: Request, next: Next) -> Response {
     }
     response.headers_mut().insert(REQUEST_ID, id);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_a_closed_set() {
+        assert_eq!(route("/"), "/");
+        assert_eq!(route("/pkg/app.abc.wasm"), "/pkg");
+        assert_eq!(route("/api/no_such_fn"), "/api/other");
+        assert_eq!(route("/wp-admin/setup.php"), "other");
+    }
 }

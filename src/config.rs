@@ -1,31 +1,20 @@
 //! [ssr] Portal configuration, read once at start from the file and the
-//! environment ([`super::settings`]). Every problem is one line an operator
+//! environment ([`sources`]). Every problem is one line an operator
 //! can act on, and all of them are reported together.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::client_ip::TrustedProxies;
-use super::limits::IdentifierBudget;
-use super::settings::{Key, Reader, Secret, Sources};
-use crate::autoshares::secret::AppKey;
+pub mod sources;
+
+use crate::autoshares::secret::{AppKey, HmacKey};
 use crate::flow::machine::FlowLimits;
+use crate::http::client_ip::TrustedProxies;
 use crate::password_policy::PasswordPolicy;
-use crate::store::memory::DEFAULT_MAX_SESSIONS;
-use crate::store::{StoreUrl, DEFAULT_STORE};
-
-/// The key the built-in sandbox accepts when no key is configured.
-pub const SANDBOX_DEFAULT_APP_KEY: &str = "sandbox-demo-key";
-
-/// The portal's own keyed-hash secret. `Debug` redacts it.
-#[derive(Clone)]
-pub struct HmacKey(pub Vec<u8>);
-
-impl std::fmt::Debug for HmacKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+use crate::store::limits::IdentifierBudget;
+use crate::store::StoreUrl;
+use crate::telemetry::logging::LogFormat;
+use sources::{Key, Reader, Secret, Sources};
 
 /// Where the portal sends its AutoShares calls.
 #[derive(Clone, Debug)]
@@ -35,27 +24,6 @@ pub enum Upstream {
     /// The built-in simulated API, started in-process on this loopback port
     /// (0 picks a free one).
     Sandbox { port: u16, token_prefix: String },
-}
-
-/// How log lines are written (`PORTAL_LOG_FORMAT`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
-    /// One JSON object per line, for log pipelines.
-    Json,
-    /// Human-readable lines, for a terminal.
-    Text,
-}
-
-impl std::str::FromStr for LogFormat {
-    type Err = ();
-
-    fn from_str(raw: &str) -> Result<Self, ()> {
-        match raw {
-            "json" => Ok(LogFormat::Json),
-            "text" => Ok(LogFormat::Text),
-            _ => Err(()),
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -80,7 +48,7 @@ pub struct Config {
     pub sign_in_url: String,
     pub policy: PasswordPolicy,
     pub flow_limits: FlowLimits,
-    /// Show a stable made-up question for unknown logins (SECURITY.md #16).
+    /// Show a stable made-up question for unknown logins (security: `decoy-questions`).
     pub decoy_questions: bool,
     /// The broker's own made-up questions (`PORTAL_DECOY_QUESTIONS_FILE`);
     /// `None`: the default language's built-in ones.
@@ -97,7 +65,7 @@ pub struct Config {
     /// Client requests per minute per IP, and the burst above it.
     pub ip_rate_per_minute: u32,
     pub ip_burst: u32,
-    /// Proxies whose `X-Forwarded-For` names the client (SECURITY.md #14).
+    /// Proxies whose `X-Forwarded-For` names the client (security: `per-ip-bucket`).
     pub trusted_proxies: TrustedProxies,
     pub identifier_budget: IdentifierBudget,
     /// Sessions held at most by the memory store (see `store::memory`).
@@ -147,7 +115,9 @@ impl Config {
     }
 
     fn read(r: &mut Reader) -> Self {
-        let listen = r.parse_or(Key::Listen, SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let listen = r
+            .setting_or_none(Key::Listen)
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
         let upstream = match r.text(Key::ApiUrl).as_deref() {
             None => {
                 r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) is not set: set it to the broker's AutoShares API URL, or to `sandbox` for the built-in demo");
@@ -157,7 +127,7 @@ impl Config {
                 }
             }
             Some("sandbox") => Upstream::Sandbox {
-                port: r.parse_or(Key::SandboxPort, 0u16),
+                port: r.setting(Key::SandboxPort),
                 token_prefix: r.text(Key::SandboxTokenPrefix).unwrap_or_default(),
             },
             Some(raw) => match url::Url::parse(raw) {
@@ -183,7 +153,7 @@ impl Config {
 
         let app_key = match r.secret(Key::AppKey, Key::AppKeyFile) {
             Secret::Given(key) => key,
-            Secret::Missing if sandbox => SANDBOX_DEFAULT_APP_KEY.to_string(),
+            Secret::Missing if sandbox => crate::sandbox::DEFAULT_APP_KEY.to_string(),
             Secret::Missing => {
                 if remote {
                     r.problem("AUTOSHARES_APP_KEY (or AUTOSHARES_APP_KEY_FILE) is not set: the portal needs the broker's secret app key");
@@ -203,8 +173,8 @@ impl Config {
         };
 
         let policy = PasswordPolicy {
-            min_chars: r.parse_or(Key::PasswordMinLength, 12),
-            max_chars: r.parse_or(Key::PasswordMaxLength, 128),
+            min_chars: r.setting(Key::PasswordMinLength),
+            max_chars: r.setting(Key::PasswordMaxLength),
         };
         if policy.min_chars < 8 || policy.max_chars < 64 || policy.min_chars > policy.max_chars {
             r.problem("password lengths: the minimum must be at least 8 and the maximum at least 64 and above the minimum");
@@ -212,13 +182,13 @@ impl Config {
 
         let defaults = FlowLimits::default();
         let flow_limits = FlowLimits {
-            idle_secs: r.parse_or(Key::FlowIdleSecs, defaults.idle_secs),
-            absolute_secs: r.parse_or(Key::FlowAbsoluteSecs, defaults.absolute_secs),
+            idle_secs: r.setting(Key::FlowIdleSecs),
+            absolute_secs: r.setting(Key::FlowAbsoluteSecs),
             ..defaults
         };
 
         let (hmac_key, hmac_broken) = match r.secret(Key::HmacKey, Key::HmacKeyFile) {
-            Secret::Given(key) if key.len() >= 16 => (Some(HmacKey(key.into_bytes())), false),
+            Secret::Given(key) if key.len() >= 16 => (Some(HmacKey::new(key.into_bytes())), false),
             Secret::Given(_) => {
                 r.problem("PORTAL_HMAC_KEY (`hmac_key`) must be at least 16 characters");
                 (None, true)
@@ -247,37 +217,35 @@ impl Config {
         let metrics_addr = match r.text(Key::MetricsAddr).as_deref() {
             Some("off") => None,
             Some(_) => r.parse(Key::MetricsAddr),
-            None => Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
+            None => r.setting_or_none(Key::MetricsAddr),
         };
 
         Self {
             listen,
             metrics_addr,
             log_format,
-            shutdown_grace: Duration::from_secs(r.parse_or(Key::ShutdownGraceSecs, 20)),
+            shutdown_grace: Duration::from_secs(r.setting(Key::ShutdownGraceSecs)),
             upstream,
             app_key: AppKey::new(app_key),
-            api_version: r.text(Key::ApiVersion).unwrap_or_else(|| "1.0".into()),
-            upstream_timeout: Duration::from_secs(r.parse_or(Key::TimeoutSecs, 10)),
+            api_version: r.text_or_default(Key::ApiVersion),
+            upstream_timeout: Duration::from_secs(r.setting(Key::TimeoutSecs)),
             public_origin_given: given_origin.is_some(),
             public_origin: given_origin
                 .unwrap_or_else(|| format!("http://{listen}"))
                 .trim_end_matches('/')
                 .to_string(),
-            broker_name: r
-                .text(Key::BrokerName)
-                .unwrap_or_else(|| "AutoShares".into()),
-            logo_url: r.text(Key::LogoUrl).unwrap_or_else(|| "/logo.svg".into()),
+            broker_name: r.text_or_default(Key::BrokerName),
+            logo_url: r.text_or_default(Key::LogoUrl),
             sign_in_url,
             policy,
             flow_limits,
-            decoy_questions: r.parse_or(Key::DecoyQuestions, true),
+            decoy_questions: r.setting(Key::DecoyQuestions),
             decoy_list: Self::decoy_list(r),
             languages: Self::languages(r),
             hmac_key,
             store,
-            ip_rate_per_minute: r.parse_or(Key::IpRatePerMinute, 30),
-            ip_burst: r.parse_or(Key::IpBurst, 10),
+            ip_rate_per_minute: r.setting(Key::IpRatePerMinute),
+            ip_burst: r.setting(Key::IpBurst),
             trusted_proxies: match r.text(Key::TrustedProxies).map(|raw| raw.parse()) {
                 Some(Ok(proxies)) => proxies,
                 Some(Err(reason)) => {
@@ -287,10 +255,10 @@ impl Config {
                 None => TrustedProxies::default(),
             },
             identifier_budget: IdentifierBudget {
-                wrong_answers: r.parse_or(Key::WrongAnswersPer15Min, 5),
-                code_emails: r.parse_or(Key::CodeEmailsPerHour, 3),
+                wrong_answers: r.setting(Key::WrongAnswersPer15Min),
+                code_emails: r.setting(Key::CodeEmailsPerHour),
             },
-            max_sessions: r.parse_or(Key::MaxSessions, DEFAULT_MAX_SESSIONS),
+            max_sessions: r.setting(Key::MaxSessions),
         }
     }
 
@@ -359,9 +327,7 @@ impl Config {
 
     /// `store`, with the Redis password from `store_password_file` if set.
     fn store(r: &mut Reader) -> StoreUrl {
-        let raw = r
-            .text(Key::Store)
-            .unwrap_or_else(|| DEFAULT_STORE.to_string());
+        let raw = r.text_or_default(Key::Store);
         let raw = match r.text(Key::StorePasswordFile) {
             None => raw,
             Some(path) => {
@@ -410,6 +376,60 @@ mod tests {
     }
 
     #[test]
+    fn the_defaults_check_config_prints_are_the_ones_used() {
+        let c = config(&[("AUTOSHARES_API_URL", "sandbox")]).unwrap();
+        let shown = |key: Key| key.spec().default;
+        assert_eq!(c.listen.to_string(), shown(Key::Listen));
+        assert_eq!(c.api_version, shown(Key::ApiVersion));
+        assert_eq!(
+            c.upstream_timeout.as_secs().to_string(),
+            shown(Key::TimeoutSecs)
+        );
+        assert_eq!(c.broker_name, shown(Key::BrokerName));
+        assert_eq!(c.logo_url, shown(Key::LogoUrl));
+        assert_eq!(
+            c.policy.min_chars.to_string(),
+            shown(Key::PasswordMinLength)
+        );
+        assert_eq!(
+            c.policy.max_chars.to_string(),
+            shown(Key::PasswordMaxLength)
+        );
+        assert_eq!(
+            c.flow_limits.idle_secs.to_string(),
+            shown(Key::FlowIdleSecs)
+        );
+        assert_eq!(
+            c.flow_limits.absolute_secs.to_string(),
+            shown(Key::FlowAbsoluteSecs)
+        );
+        assert_eq!(c.decoy_questions.to_string(), shown(Key::DecoyQuestions));
+        assert_eq!(
+            c.ip_rate_per_minute.to_string(),
+            shown(Key::IpRatePerMinute)
+        );
+        assert_eq!(c.ip_burst.to_string(), shown(Key::IpBurst));
+        assert_eq!(
+            c.identifier_budget.wrong_answers.to_string(),
+            shown(Key::WrongAnswersPer15Min)
+        );
+        assert_eq!(
+            c.identifier_budget.code_emails.to_string(),
+            shown(Key::CodeEmailsPerHour)
+        );
+        assert_eq!(c.max_sessions.to_string(), shown(Key::MaxSessions));
+        assert_eq!(
+            c.shutdown_grace.as_secs().to_string(),
+            shown(Key::ShutdownGraceSecs)
+        );
+        assert_eq!(
+            c.metrics_addr.map(|a| a.to_string()).as_deref(),
+            Some(shown(Key::MetricsAddr))
+        );
+        assert_eq!(c.store.to_string(), shown(Key::Store));
+    }
+
+    #[test]
     fn no_upstream_refuses_with_one_line() {
         let err = config(&[]).unwrap_err();
         assert!(err.contains("AUTOSHARES_API_URL"));
@@ -420,7 +440,7 @@ mod tests {
     fn sandbox_mode_needs_no_credentials() {
         let c = config(&[("AUTOSHARES_API_URL", "sandbox")]).unwrap();
         assert!(c.is_sandbox());
-        assert_eq!(c.app_key.expose(), SANDBOX_DEFAULT_APP_KEY);
+        assert_eq!(c.app_key.expose(), crate::sandbox::DEFAULT_APP_KEY);
         assert_eq!(c.api_version, "1.0");
         assert_eq!(c.public_origin, "http://127.0.0.1:3000");
         assert_eq!(c.policy.min_chars, 12);
@@ -539,7 +559,7 @@ mod tests {
             ("PORTAL_STORE_PASSWORD_FILE", redis.to_str().unwrap()),
         ])
         .unwrap();
-        assert_eq!(c.hmac_key.unwrap().0, b"0123456789abcdef-from-file");
+        assert_eq!(c.hmac_key.unwrap().expose(), b"0123456789abcdef-from-file");
         assert_eq!(
             c.store,
             StoreUrl::Redis("redis://:s3cret@127.0.0.1:6379/0".into())

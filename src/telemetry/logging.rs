@@ -9,7 +9,26 @@
 //! code, answer, password, raw session id or upstream body (the leak tests
 //! read both formats).
 
-use super::config::LogFormat;
+/// How log lines are written (`PORTAL_LOG_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, for log pipelines.
+    Json,
+    /// Human-readable lines, for a terminal.
+    Text,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = ();
+
+    fn from_str(raw: &str) -> Result<Self, ()> {
+        match raw {
+            "json" => Ok(LogFormat::Json),
+            "text" => Ok(LogFormat::Text),
+            _ => Err(()),
+        }
+    }
+}
 
 /// `RUST_LOG`, else `info`. tower-sessions opens an info-level span for
 /// every request and every session read (`call`, `get_record`); they say

@@ -5,7 +5,7 @@
 //! content hash.
 
 use std::convert::Infallible;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::body::{Bytes, HttpBody};
 use axum::extract::Request;
@@ -16,30 +16,10 @@ use tower::Service;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::site::{AssetHashes, Assets};
-
 /// Hashed names never change meaning: cache them for a year.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The favicon and logo keep their names: a day, then revalidate.
 pub const SHORT: &str = "public, max-age=86400";
-
-/// The names of this build's CSS, JS and WASM. cargo-leptos writes the
-/// hashes next to the binary (`hash.txt`); without that file (a debug or
-/// test build) the plain names are used.
-pub fn load(options: &LeptosOptions) -> Assets {
-    let hash_file = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
-        .unwrap_or_default()
-        .join(options.hash_file.as_ref());
-    let hashes = std::fs::read_to_string(&hash_file)
-        .map(|text| AssetHashes::parse(&text))
-        .unwrap_or_default();
-    if hashes.css.is_none() {
-        tracing::info!(event = "assets_unhashed", file = %hash_file.display());
-    }
-    Assets::named(&options.site_pkg_dir, &options.output_name, &hashes)
-}
 
 /// `/{pkg}/…`: the hashed build output, cached for a year. The mount
 /// path and the service.

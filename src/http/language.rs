@@ -9,9 +9,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::state::AppState;
 use crate::i18n::catalog::negotiate;
 use crate::i18n::{Lang, Languages};
+use crate::state::AppState;
 
 /// The cookie the switcher sets.
 pub const COOKIE: &str = "lang";

@@ -21,7 +21,7 @@ pub fn decoy_questions(configured: Option<&[String]>, default: crate::i18n::Lang
 }
 
 /// Trim surrounding whitespace; refuse empty, over-long, control and bidi
-/// characters (SECURITY.md #22).
+/// characters (security: `safe-upstream-url`).
 pub fn clean_login(raw: &str) -> Result<String, PortalError> {
     let login = raw.trim();
     if login.is_empty() {

@@ -1,4 +1,4 @@
-//! [ssr] The trader's address, for the per-IP limit (SECURITY.md #14).
+//! [ssr] The trader's address, for the per-IP limit (security: `per-ip-bucket`).
 //!
 //! The peer address is the client unless the peer is one of the configured
 //! proxies (`PORTAL_TRUSTED_PROXIES`). Only then is `X-Forwarded-For` read,
@@ -10,17 +10,17 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use axum::http::HeaderMap;
+use ipnet::IpNet;
 
-/// Addresses and CIDR blocks whose `X-Forwarded-For` the portal believes.
+/// Addresses and CIDR blocks whose `X-Forwarded-For` the portal believes
+/// (matched by `ipnet`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+pub struct TrustedProxies(Vec<IpNet>);
 
 impl TrustedProxies {
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
-        self.0
-            .iter()
-            .any(|(net, prefix)| in_block(ip, *net, *prefix))
+        self.0.iter().any(|net| net.contains(&ip))
     }
 
     /// The client behind `peer`, given the request's headers.
@@ -59,21 +59,11 @@ impl FromStr for TrustedProxies {
             .map(str::trim)
             .filter(|item| !item.is_empty())
             .map(|item| {
-                let (addr, prefix) = match item.split_once('/') {
-                    Some((addr, prefix)) => (addr, Some(prefix)),
-                    None => (item, None),
+                let net = match item.parse::<IpNet>() {
+                    Ok(net) => net,
+                    Err(_) => IpNet::from(item.parse::<IpAddr>().map_err(|_| bad(item))?),
                 };
-                let ip = canonical(addr.parse::<IpAddr>().map_err(|_| bad(item))?);
-                let max = if ip.is_ipv4() { 32 } else { 128 };
-                let prefix = match prefix {
-                    Some(p) => p
-                        .parse::<u8>()
-                        .ok()
-                        .filter(|p| *p <= max)
-                        .ok_or_else(|| bad(item))?,
-                    None => max,
-                };
-                Ok((ip, prefix))
+                Ok(canonical_net(net))
             })
             .collect::<Result<_, _>>()
             .map(TrustedProxies)
@@ -88,22 +78,13 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-fn in_block(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
-    fn masked(bits: u128, width: u8, prefix: u8) -> u128 {
-        if prefix == 0 {
-            0
-        } else {
-            bits >> (width - prefix)
+/// An IPv4-mapped block (`::ffff:10.0.0.0/104`) as the IPv4 block it is.
+fn canonical_net(net: IpNet) -> IpNet {
+    match (canonical(net.addr()), net.prefix_len().checked_sub(96)) {
+        (IpAddr::V4(v4), Some(prefix)) if net.addr().is_ipv6() => {
+            ipnet::Ipv4Net::new(v4, prefix).map_or(net, |v4net| IpNet::V4(v4net.trunc()))
         }
-    }
-    match (ip, net) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => {
-            masked(u32::from(a).into(), 32, prefix) == masked(u32::from(b).into(), 32, prefix)
-        }
-        (IpAddr::V6(a), IpAddr::V6(b)) => {
-            masked(u128::from(a), 128, prefix) == masked(u128::from(b), 128, prefix)
-        }
-        _ => false,
+        _ => net.trunc(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! [ssr] Rate limits: a token bucket per client address, and sliding
 //! windows per hashed identifier (wrong answers, code emails). Wrong
 //! answers that fill their window lock the identifier out, for twice as
-//! long each time (SECURITY.md #12).
+//! long each time (security: `wrong-answer-lockout`).
 //!
 //! This is the policy; the counting happens in the state store
 //! ([`crate::store::Counters`]), so every instance sharing a store counts
@@ -38,7 +38,7 @@ impl Counted {
     }
 }
 
-/// Events allowed per identifier in each window (SECURITY.md #12, #13).
+/// Events allowed per identifier in each window (security: `wrong-answer-lockout`, `code-email-cap`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IdentifierBudget {
     /// Wrong answers per 15 minutes.

@@ -28,19 +28,11 @@ use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::ServerFnUrlError;
 
 use super::security::wants_html;
-use crate::error::{PortalError, Refused};
+use crate::error::{Answer, PortalError, Refused};
 
-/// The status a refusal is answered with.
+/// The status a refusal is answered with (its class decides).
 pub fn status(error: &PortalError) -> StatusCode {
-    match error {
-        PortalError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        PortalError::CrossSite => StatusCode::FORBIDDEN,
-        PortalError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        PortalError::UnsupportedForm => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        PortalError::Unavailable | PortalError::StatusUnknown => StatusCode::SERVICE_UNAVAILABLE,
-        PortalError::BadRequest | PortalError::UnexpectedFields => StatusCode::BAD_REQUEST,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
+    StatusCode::from_u16(error.class().status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
 }
 
 impl IntoResponse for PortalError {
@@ -49,18 +41,6 @@ impl IntoResponse for PortalError {
         response.extensions_mut().insert(Refused(self));
         response
     }
-}
-
-/// Whether a browser's form post refused with `error` goes back to its
-/// form (rather than to a page of its own).
-fn back_to_the_form(error: &PortalError) -> bool {
-    !matches!(
-        error,
-        PortalError::RateLimited { .. }
-            | PortalError::CrossSite
-            | PortalError::TooLarge
-            | PortalError::UnsupportedForm
-    )
 }
 
 /// Renders the refusal page for a request carrying `Refused` (see
@@ -106,7 +86,7 @@ async fn answer(
         let body = serde_json::to_string(&error).unwrap_or_default();
         return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     }
-    if method == Method::POST && back_to_the_form(&error) {
+    if method == Method::POST && error.class().answer == Answer::BackToTheForm {
         let referer = headers
             .get(header::REFERER)
             .and_then(|v| v.to_str().ok())

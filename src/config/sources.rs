@@ -341,10 +341,36 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `key` parsed, or `default` when unset. A bad value is a problem
-    /// (and the default stands in, so reading can go on).
-    pub fn parse_or<T: FromStr>(&mut self, key: Key, default: T) -> T {
-        self.parse(key).unwrap_or(default)
+    /// `key` parsed, or its default from the table ([`Key::spec`]) when
+    /// unset: the one default `check-config` prints is the one the code
+    /// uses. A bad value is a problem (and the default stands in, so
+    /// reading can go on). `T::default()` only if the table's own default
+    /// doesn't parse, which is a problem too (a unit test keeps it from
+    /// happening).
+    pub fn setting<T: FromStr + Default>(&mut self, key: Key) -> T {
+        self.setting_or_none(key).unwrap_or_default()
+    }
+
+    /// [`Reader::setting`] for types without a `Default`: `None` only when
+    /// the table's own default doesn't parse (noted as a problem).
+    pub fn setting_or_none<T: FromStr>(&mut self, key: Key) -> Option<T> {
+        if let Some(value) = self.parse(key) {
+            return Some(value);
+        }
+        let parsed = key.spec().default.parse().ok();
+        if parsed.is_none() {
+            self.problems.push(format!(
+                "{}: the built-in default does not parse (a bug)",
+                Reader::name(key)
+            ));
+        }
+        parsed
+    }
+
+    /// The trimmed text of `key`, or its default from the table.
+    pub fn text_or_default(&mut self, key: Key) -> String {
+        self.text(key)
+            .unwrap_or_else(|| key.spec().default.to_string())
     }
 
     /// `key` parsed, `None` when unset or bad (bad is a problem).
@@ -442,7 +468,7 @@ mod tests {
             (name == "PORTAL_IP_BURST").then(|| "7".to_string())
         });
         let mut reader = Reader::new(&sources);
-        assert_eq!(reader.parse_or(Key::IpBurst, 0u32), 7);
+        assert_eq!(reader.setting::<u32>(Key::IpBurst), 7);
         assert_eq!(reader.text(Key::BrokerName).as_deref(), Some("File"));
         assert!(reader.finish().is_empty());
     }
@@ -454,8 +480,8 @@ mod tests {
             no_env,
         );
         let mut reader = Reader::new(&sources);
-        let _ = reader.parse_or(Key::IpBurst, 0u32);
-        let _ = reader.parse_or(Key::FlowIdleSecs, 0u64);
+        let _ = reader.setting::<u32>(Key::IpBurst);
+        let _ = reader.setting::<u64>(Key::FlowIdleSecs);
         let _ = reader.text(Key::Store);
         let problems = reader.finish();
         assert_eq!(problems.len(), 4, "{problems:#?}");

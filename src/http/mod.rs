@@ -1,0 +1,138 @@
+//! [ssr] The public router and its middleware, one concern a file.
+
+pub mod access_log;
+pub mod assets;
+pub mod client_ip;
+pub mod dev_pages;
+pub mod form_fields;
+pub mod html;
+pub mod language;
+pub mod memo;
+pub mod ops;
+pub mod page_data;
+pub mod refusal;
+pub mod render;
+pub mod security;
+
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::{middleware, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::state::AppState;
+
+/// Where the server functions are mounted: every form posts here.
+pub const SERVER_FN_PREFIX: &str = "/api/";
+/// Where the built CSS/JS/WASM are served (`site-pkg-dir`).
+pub const ASSET_PREFIX: &str = "/pkg/";
+
+/// Largest request body accepted (security: `body-size-limit`).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The whole portal as one router.
+pub fn router(state: AppState) -> Router {
+    let config = &state.config;
+
+    let session_layer = SessionManagerLayer::new(state.store.sessions.clone())
+        .with_name(if config.is_https() {
+            "__Host-reset"
+        } else {
+            "reset"
+        })
+        .with_secure(config.is_https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        // The store keeps a flow a little past its absolute lifetime, so an
+        // expired flow can still be recognised and explained.
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            i64::try_from(config.flow_limits.absolute_secs).unwrap_or(1800) + 300,
+        )));
+
+    // Pages: rendered from the session, read before the render.
+    let pages = render::page_routes(&state)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_data::load,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            language::switch,
+        ));
+    // Posts: the server functions (and the sandbox's dev pages). Only they
+    // carry the post checks, so a page view pays for none of them.
+    let mut posts = render::server_fn_routes(&state);
+    if state.sandbox.is_some() {
+        posts = posts.merge(dev_pages::routes());
+    }
+    let posts = posts
+        .layer(middleware::from_fn(security::see_other))
+        .layer(middleware::from_fn(security::fn_errors_are_portal_errors))
+        .layer(middleware::from_fn(form_fields::exact_fields_only))
+        .layer(middleware::from_fn(security::form_posts_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::rate_limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin_only,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // Files are served ahead of the app; only what isn't one renders the
+    // not-found page.
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options);
+    let memo = {
+        let hashed = state.assets.hashed;
+        let pkg_path = pkg_path.clone();
+        let languages = state.config.languages.clone();
+        memo::Memo::new(
+            Arc::new(move |request| {
+                if render::is_pristine_start(request) {
+                    // The start page is kept per language.
+                    Some(language::of_request(request.headers(), &languages).code())
+                } else if hashed && assets::is_plain_get_of_hashed_file(request, &pkg_path) {
+                    Some("")
+                } else {
+                    None
+                }
+            }),
+            Arc::new(render::prepare_kept),
+        )
+    };
+    let not_found = tower::service_fn({
+        let render = render::not_found(&state);
+        move |request| {
+            let render = render.clone();
+            async move { Ok::<_, std::convert::Infallible>(render(request).await) }
+        }
+    });
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ops::readyz))
+        .merge(pages)
+        .merge(posts)
+        .nest_service(&pkg_path, pkg)
+        .fallback_service(assets::public(&state.leptos_options, not_found))
+        .layer(session_layer)
+        .layer(middleware::from_fn(security::no_bare_server_errors))
+        .layer(middleware::from_fn_with_state(
+            render::refused(&state),
+            refusal::render,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        // Outermost, so every layer inside sees plain bodies. Files that
+        // arrive precompressed (Content-Encoding set) pass untouched.
+        .layer(middleware::from_fn(html::end_at_html_close))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(memo, memo::memoized))
+        .layer(middleware::from_fn(access_log::access_log))
+        .with_state(state)
+}

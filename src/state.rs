@@ -1,0 +1,203 @@
+//! [ssr] Everything a request handler may need, built once at start.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use crate::autoshares::client::AutoSharesClient;
+use crate::autoshares::config::ApiConfig;
+use crate::autoshares::secret::HmacKey;
+use crate::config::{Config, Upstream};
+use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::site::{AssetHashes, Assets, SiteSettings};
+use crate::steps::gateway::Gateway;
+use crate::steps::identity;
+use crate::store::limits::Limiter;
+use crate::store::{BucketRate, Store};
+
+/// Cloned for every request (middleware state, the render's context), so
+/// it is one `Arc`: the profile of `GET /` showed cloning and dropping the
+/// unshared fields (LeptosOptions alone has a dozen) at 8 % of the time.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub client: AutoSharesClient,
+    /// Present only in sandbox mode: the dev mailbox reads it.
+    pub sandbox: Option<Sandbox>,
+    pub limiter: Arc<Limiter>,
+    /// Every upstream call goes through it (slots, latency, decoy waits).
+    pub gateway: Gateway,
+    /// Sessions and counters (`PORTAL_STORE`).
+    pub store: Store,
+    /// The key identifiers are hashed with: configured, or kept by the store.
+    pub hmac_key: HmacKey,
+    /// The last `/readyz` probe of AutoShares.
+    pub readiness: Arc<Readiness>,
+    /// What every page shows of the deployment (brand, policy, sandbox).
+    pub site: Arc<SiteSettings>,
+    /// The built CSS/JS/WASM names (hashed in release builds).
+    pub assets: Arc<Assets>,
+    /// The made-up questions unknown logins may see.
+    pub decoys: Arc<Vec<String>>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Start the sandbox if configured, and connect the client to the upstream.
+pub async fn build_state(
+    leptos_options: LeptosOptions,
+    config: Config,
+) -> Result<AppState, String> {
+    let (base_url, sandbox) = match &config.upstream {
+        Upstream::Remote(url) => (url.clone(), None),
+        Upstream::Sandbox { port, token_prefix } => {
+            let sandbox = Sandbox::new(SandboxConfig {
+                // The sandbox accepts whatever key the portal is configured with,
+                // so a canary key can be tested end to end.
+                app_key: config.app_key.expose().to_string(),
+                token_prefix: token_prefix.clone(),
+                ..SandboxConfig::default()
+            });
+            let addr = sandbox
+                .clone()
+                .spawn(SocketAddr::from((Ipv4Addr::LOCALHOST, *port)))
+                .await
+                .map_err(|e| format!("the sandbox could not listen on port {port}: {e}"))?;
+            tracing::info!(event = "sandbox_started", %addr);
+            let url = url::Url::parse(&format!("http://{addr}/"))
+                .map_err(|_| "the sandbox address is not a URL".to_string())?;
+            (url, Some(sandbox))
+        }
+    };
+    let mut api = ApiConfig::new(base_url, config.app_key.clone());
+    api.api_version = config.api_version.clone();
+    api.timeout = config.upstream_timeout;
+    let client = AutoSharesClient::new(api).map_err(|e| format!("upstream client: {e}"))?;
+    let bucket = BucketRate {
+        per_minute: config.ip_rate_per_minute,
+        burst: config.ip_burst,
+    };
+    let store = Store::open(&config.store, bucket, config.max_sessions).await?;
+    let hmac_key = match &config.hmac_key {
+        Some(key) => key.clone(),
+        None => HmacKey::new(store.kept_secret("hmac-key").await?),
+    };
+    tracing::info!(event = "store_opened", store = %config.store);
+    let assets = Arc::new(load_assets(&leptos_options));
+    let decoys = Arc::new(identity::decoy_questions(
+        config.decoy_list.as_deref(),
+        config.languages.default,
+    ));
+    Ok(AppState::new(Shared {
+        site: Arc::new(config.site_settings()),
+        assets,
+        decoys,
+        leptos_options,
+        limiter: Arc::new(Limiter::new(
+            store.counters.clone(),
+            config.identifier_budget,
+        )),
+        hmac_key,
+        config: Arc::new(config),
+        client,
+        sandbox,
+        gateway: Gateway::default(),
+        store,
+        readiness: Arc::default(),
+    }))
+}
+
+/// How long one upstream probe answers for.
+pub const CACHE_FOR: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamHealth {
+    Ok,
+    AppKeyRejected,
+    Unavailable,
+}
+
+impl UpstreamHealth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpstreamHealth::Ok => "ok",
+            UpstreamHealth::AppKeyRejected => "app_key_rejected",
+            UpstreamHealth::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// The last `/readyz` probe of AutoShares, and whether the process is
+/// draining; shared by all requests (served by `http::ops`).
+#[derive(Default)]
+pub struct Readiness {
+    last: Mutex<Option<(Instant, UpstreamHealth)>>,
+    draining: AtomicBool,
+}
+
+impl Readiness {
+    /// A shutdown signal arrived: answer 503 from now on.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
+    }
+
+    pub fn cached(&self, now: Instant) -> Option<UpstreamHealth> {
+        let last = self.last.lock().ok()?;
+        last.filter(|(at, _)| now.duration_since(*at) < CACHE_FOR)
+            .map(|(_, upstream)| upstream)
+    }
+
+    pub fn remember(&self, now: Instant, upstream: UpstreamHealth) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((now, upstream));
+        }
+    }
+}
+
+/// The names of this build's CSS, JS and WASM. cargo-leptos writes the
+/// hashes next to the binary (`hash.txt`); without that file (a debug or
+/// test build) the plain names are used.
+fn load_assets(options: &LeptosOptions) -> Assets {
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
+        .join(options.hash_file.as_ref());
+    let hashes = std::fs::read_to_string(&hash_file)
+        .map(|text| AssetHashes::parse(&text))
+        .unwrap_or_default();
+    if hashes.css.is_none() {
+        tracing::info!(event = "assets_unhashed", file = %hash_file.display());
+    }
+    Assets::named(&options.site_pkg_dir, &options.output_name, &hashes)
+}

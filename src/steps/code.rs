@@ -1,0 +1,92 @@
+//! [ssr] Step 3: the emailed code, exchanged for the reset token; and
+//! its other action, sending a new code.
+
+use super::gateway;
+use super::outcome::{Action, Decision, Outcome, StepContext};
+use crate::autoshares::endpoints::Endpoint;
+use crate::autoshares::error::AutoSharesError;
+use crate::autoshares::secret::ResetCode;
+use crate::error::PortalError;
+use crate::flow::Step;
+
+/// Step 3: the emailed code, exchanged for the reset token.
+pub async fn submit_code(code: String) -> Result<(), PortalError> {
+    let ctx = StepContext::current().await?;
+    let decision = decide(&ctx, code).await;
+    ctx.conclude(Action::Code, decision).await
+}
+
+async fn decide(ctx: &StepContext, code: String) -> Decision {
+    let flow = ctx.admit(Step::Code).await?;
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if code.is_empty() {
+        return Err(PortalError::CodeMissing.into());
+    }
+    let ident = ctx.ident(flow.login());
+    let well_formed = code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
+    let gateway = &ctx.state.gateway;
+    let outcome = if !well_formed {
+        Err(None)
+    } else if flow.is_decoy() {
+        gateway.skip(Endpoint::Code).await;
+        Err(None)
+    } else {
+        let code = ResetCode::new(code);
+        gateway
+            .call(Endpoint::Code, ctx.state.client.exchange_code(&code))
+            .await?
+            .map_err(Some)
+    };
+    match outcome {
+        Ok(token) => {
+            let flow = flow
+                .code_accepted(token, ctx.now.secs())
+                .map_err(|r| ctx.refused(r))?;
+            tracing::info!(event = "code_accepted", ident = %ident);
+            Ok(Outcome::Advance(flow))
+        }
+        Err(None | Some(AutoSharesError::Rejected { .. })) => {
+            tracing::info!(event = "code_rejected", ident = %ident);
+            Ok(
+                match flow.code_rejected(ctx.now.secs(), &ctx.state.config.flow_limits) {
+                    Ok(flow) => Outcome::Stay(flow, PortalError::WrongCode),
+                    Err(_) => ctx.burned(&ident, None),
+                },
+            )
+        }
+        Err(Some(err)) => Ok(Outcome::Stay(
+            flow.touched(ctx.now.secs()),
+            gateway::upstream(Endpoint::Code, &ident, &err),
+        )),
+    }
+}
+
+/// Step 3's other action: email a new code.
+pub async fn resend_code() -> Result<(), PortalError> {
+    let ctx = StepContext::current().await?;
+    let decision = decide_resend(&ctx).await;
+    ctx.conclude(Action::ResendCode, decision).await
+}
+
+async fn decide_resend(ctx: &StepContext) -> Decision {
+    let flow = ctx.admit(Step::Code).await?;
+    let limits = ctx.state.config.flow_limits;
+    let ident = ctx.ident(flow.login());
+    let (login, answer) = flow
+        .resend_request(&limits)
+        .map(|(login, answer)| (login.to_string(), answer.cloned()))
+        .map_err(|r| ctx.refused(r))?;
+    if flow.is_decoy() {
+        ctx.state.gateway.skip(Endpoint::Reset).await;
+    } else if let Err(err) = ctx.send_code(&login, &ident, answer.as_ref()).await {
+        return Ok(Outcome::Stay(flow.touched(ctx.now.secs()), err));
+    }
+    let flow = flow
+        .code_resent(ctx.now.secs(), &limits)
+        .map_err(|r| ctx.refused(r))?;
+    tracing::info!(event = "code_resent", ident = %ident, codes_sent = flow.codes_sent());
+    Ok(Outcome::Advance(flow))
+}

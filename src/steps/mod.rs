@@ -1,0 +1,79 @@
+//! [ssr] What each server function does, step by step: one file per step,
+//! mirroring `src/pages/`.
+//!
+//! A step reads the session, asks the flow whether it may run, makes its
+//! upstream call through the [`gateway`], and decides an [`outcome::Outcome`]:
+//! advance, stay with an error, end the flow, finish, or go elsewhere. One
+//! function, [`outcome::StepContext::conclude`], carries every outcome out:
+//! the session write, the id rotation, the redirect. So no step can forget
+//! one of them. Successes end with a redirect to the next page, which
+//! renders from the session: that is what makes no-JS form posts work.
+
+pub mod code;
+pub mod gateway;
+pub mod identity;
+pub mod login;
+pub mod outcome;
+pub mod password;
+pub mod question;
+pub mod session;
+
+use outcome::{Action, Decision, Outcome, StepContext};
+use session::FlowSession;
+
+use crate::error::PortalError;
+use crate::flow::machine::Refusal;
+use crate::flow::{PageView, Step, EXPIRED_PATH};
+use crate::state::AppState;
+
+pub use code::{resend_code, submit_code};
+pub use login::submit_login;
+pub use password::submit_password;
+pub use question::submit_answer;
+
+/// What a step page renders, read before it renders (`http::page_data`).
+/// Never runs an upstream call.
+pub async fn load_page(
+    state: AppState,
+    session: FlowSession,
+    step: Step,
+) -> Result<PageView, PortalError> {
+    let ctx = StepContext::new(state, session, outcome::Now::read());
+    let mut view = PageView::default();
+    let flow = ctx.session.flow().await?;
+    match (step, flow) {
+        (Step::Done, _) if ctx.session.is_done().await => {}
+        (Step::Start | Step::Done, None) => {
+            if step == Step::Done {
+                view.redirect_to = Some(Step::Start.path().into());
+            }
+            view.draft_login = ctx.session.draft_login().await;
+        }
+        (_, Some(flow)) => match flow.admit(step, ctx.now.secs(), &ctx.state.config.flow_limits) {
+            Ok(()) => {
+                view.login = Some(flow.login().to_string());
+                view.question = flow.question().map(str::to_string);
+                view.codes_sent = flow.codes_sent();
+            }
+            Err(Refusal::WrongStep(actual)) => view.redirect_to = Some(actual.path().into()),
+            Err(_) => {
+                ctx.session.end_because(PortalError::SessionExpired).await;
+                view.redirect_to = (step != Step::Start).then(|| EXPIRED_PATH.into());
+            }
+        },
+        (_, None) => view.redirect_to = Some(EXPIRED_PATH.into()),
+    }
+    Ok(view)
+}
+
+/// Throw the flow away and go back to step 1.
+pub async fn start_over() -> Result<(), PortalError> {
+    let ctx = StepContext::current().await?;
+    let decision = decide(&ctx).await;
+    ctx.conclude(Action::StartOver, decision).await
+}
+
+async fn decide(ctx: &StepContext) -> Decision {
+    ctx.session.end().await;
+    Ok(Outcome::GoTo(Step::Start.path()))
+}
