@@ -3,7 +3,7 @@
 
 use autoshares_portal::error::PortalError;
 use autoshares_portal::password_policy::{PasswordPolicy, Rule};
-use autoshares_portal::steps::identity::clean_login;
+use autoshares_portal::steps::identity::Login;
 use proptest::prelude::*;
 
 const POLICY: PasswordPolicy = PasswordPolicy {
@@ -18,7 +18,7 @@ proptest! {
     /// with one of the login messages.
     #[test]
     fn clean_login_is_total(raw in any::<String>()) {
-        match clean_login(&raw) {
+        match Login::parse(&raw).map(Login::into_inner) {
             Ok(login) => {
                 prop_assert_eq!(login.as_str(), raw.trim());
                 prop_assert!(!login.is_empty());

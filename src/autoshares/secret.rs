@@ -85,6 +85,40 @@ pub type NewPassword = Redacted<NewPasswordKind>;
 /// The portal's own keyed-hash secret (identifier hashes, decoy choice).
 pub type HmacKey = Redacted<HmacKeyKind, Vec<u8>>;
 
+/// The longest code accepted: AutoShares' codes are short; anything longer
+/// can't be one.
+pub const MAX_CODE_CHARS: usize = 12;
+
+impl ResetCode {
+    /// The code as typed, with spaces and dashes dropped (codes are often
+    /// copied as `123 456` or `123-456`). `Err(CodeMissing)` when nothing
+    /// is left; `Ok(None)` when it can't be a code (too long, or not
+    /// letters and digits): a wrong code that needs no upstream call.
+    pub fn parse(raw: &str) -> Result<Option<ResetCode>, crate::error::PortalError> {
+        let code: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if code.is_empty() {
+            return Err(crate::error::PortalError::CodeMissing);
+        }
+        let well_formed =
+            code.len() <= MAX_CODE_CHARS && code.chars().all(|c| c.is_ascii_alphanumeric());
+        Ok(well_formed.then(|| ResetCode::new(code)))
+    }
+}
+
+impl SecretAnswer {
+    /// The answer exactly as typed (AutoShares compares it), unless it is
+    /// blank.
+    pub fn parse(raw: String) -> Result<SecretAnswer, crate::error::PortalError> {
+        if raw.trim().is_empty() {
+            return Err(crate::error::PortalError::AnswerMissing);
+        }
+        Ok(SecretAnswer::new(raw))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +137,25 @@ mod tests {
             assert!(!shown.contains("Canary"), "{shown}");
         }
         assert_eq!(key.expose(), "CanaryKey");
+    }
+
+    #[test]
+    fn codes_and_answers_parse_their_own_input() {
+        use crate::error::PortalError;
+        let code = |raw: &str| ResetCode::parse(raw).map(|c| c.map(|c| c.expose().to_string()));
+        assert_eq!(code(" 123 456 "), Ok(Some("123456".into())));
+        assert_eq!(code("123-456"), Ok(Some("123456".into())));
+        assert_eq!(code(" - "), Err(PortalError::CodeMissing));
+        assert_eq!(code("1234567890123"), Ok(None));
+        assert_eq!(code("12345é"), Ok(None));
+        assert_eq!(
+            SecretAnswer::parse("  ".into()).map(|a| a.expose().to_string()),
+            Err(PortalError::AnswerMissing)
+        );
+        assert_eq!(
+            SecretAnswer::parse(" Rex ".into()).map(|a| a.expose().to_string()),
+            Ok(" Rex ".into())
+        );
     }
 
     #[test]

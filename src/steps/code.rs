@@ -18,27 +18,20 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
 
 async fn decide(ctx: &StepContext, code: String) -> Decision {
     let flow = ctx.admit(Step::Code).await?;
-    let code: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    if code.is_empty() {
-        return Err(PortalError::CodeMissing.into());
-    }
+    let code = ResetCode::parse(&code)?;
     let ident = ctx.ident(flow.login());
-    let well_formed = code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric());
     let gateway = &ctx.state.gateway;
-    let outcome = if !well_formed {
-        Err(None)
-    } else if flow.is_decoy() {
-        gateway.skip(Endpoint::Code).await;
-        Err(None)
-    } else {
-        let code = ResetCode::new(code);
-        gateway
+    let outcome = match code {
+        // Can't be a code: wrong, without asking AutoShares.
+        None => Err(None),
+        Some(_) if flow.is_decoy() => {
+            gateway.skip(Endpoint::Code).await;
+            Err(None)
+        }
+        Some(code) => gateway
             .call(Endpoint::Code, ctx.state.client.exchange_code(&code))
             .await?
-            .map_err(Some)
+            .map_err(Some),
     };
     match outcome {
         Ok(token) => {

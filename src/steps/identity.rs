@@ -20,20 +20,34 @@ pub fn decoy_questions(configured: Option<&[String]>, default: crate::i18n::Lang
     }
 }
 
-/// Trim surrounding whitespace; refuse empty, over-long, control and bidi
-/// characters (security: `safe-upstream-url`).
-pub fn clean_login(raw: &str) -> Result<String, PortalError> {
-    let login = raw.trim();
-    if login.is_empty() {
-        return Err(PortalError::LoginMissing);
+/// A login or email as a trader typed it at step 1, accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Login(String);
+
+impl Login {
+    /// Trim surrounding whitespace; refuse empty, over-long, control and
+    /// bidi characters (security: `safe-upstream-url`).
+    pub fn parse(raw: &str) -> Result<Login, PortalError> {
+        let login = raw.trim();
+        if login.is_empty() {
+            return Err(PortalError::LoginMissing);
+        }
+        if login.chars().count() > MAX_LOGIN_CHARS as usize {
+            return Err(PortalError::LoginTooLong);
+        }
+        if login.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+            return Err(PortalError::LoginInvalid);
+        }
+        Ok(Login(login.to_string()))
     }
-    if login.chars().count() > MAX_LOGIN_CHARS as usize {
-        return Err(PortalError::LoginTooLong);
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    if login.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-        return Err(PortalError::LoginInvalid);
+
+    pub fn into_inner(self) -> String {
+        self.0
     }
-    Ok(login.to_string())
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -76,17 +90,21 @@ pub fn decoy_question(key: &[u8], login: &str, questions: &[String]) -> String {
 mod tests {
     use super::*;
 
+    fn parse_login(raw: &str) -> Result<String, PortalError> {
+        Login::parse(raw).map(Login::into_inner)
+    }
+
     #[test]
     fn logins_are_trimmed_and_checked() {
-        assert_eq!(clean_login("  alice "), Ok("alice".into()));
-        assert_eq!(clean_login("   "), Err(PortalError::LoginMissing));
-        assert_eq!(clean_login("a\u{0007}b"), Err(PortalError::LoginInvalid));
-        assert_eq!(clean_login("a\u{202E}b"), Err(PortalError::LoginInvalid));
+        assert_eq!(parse_login("  alice "), Ok("alice".into()));
+        assert_eq!(parse_login("   "), Err(PortalError::LoginMissing));
+        assert_eq!(parse_login("a\u{0007}b"), Err(PortalError::LoginInvalid));
+        assert_eq!(parse_login("a\u{202E}b"), Err(PortalError::LoginInvalid));
         assert_eq!(
-            clean_login(&"a".repeat(255)),
+            parse_login(&"a".repeat(255)),
             Err(PortalError::LoginTooLong)
         );
-        assert_eq!(clean_login("a&b=c#?+x y"), Ok("a&b=c#?+x y".into()));
+        assert_eq!(parse_login("a&b=c#?+x y"), Ok("a&b=c#?+x y".into()));
     }
 
     #[test]
@@ -113,7 +131,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn clean_login_never_panics(raw in ".*") {
-            let _ = clean_login(&raw);
+            let _ = parse_login(&raw);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! one, the code is sent now. An unknown login gets a decoy flow.
 
 use super::gateway;
-use super::identity::{clean_login, decoy_question};
+use super::identity::{decoy_question, Login};
 use super::outcome::{Action, Decision, Outcome, StepContext};
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
@@ -22,16 +22,16 @@ async fn decide(ctx: &StepContext, login: String) -> Decision {
         let flow = ctx.admit(flow.step()).await?;
         return Ok(Outcome::GoTo(flow.step().path()));
     }
-    let login = match clean_login(&login) {
+    let login = match Login::parse(&login) {
         Ok(login) => login,
         Err(err) => {
             ctx.session.set_draft_login(login.trim()).await;
             return Err(err.into());
         }
     };
-    let started = start_flow(ctx, &login).await;
+    let started = start_flow(ctx, login.as_str()).await;
     if started.is_err() {
-        ctx.session.set_draft_login(&login).await;
+        ctx.session.set_draft_login(login.as_str()).await;
     }
     Ok(started?)
 }

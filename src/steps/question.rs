@@ -22,13 +22,10 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
 
 async fn decide(ctx: &StepContext, answer: String) -> Decision {
     let flow = ctx.admit(Step::Question).await?;
-    if answer.trim().is_empty() {
-        return Err(PortalError::AnswerMissing.into());
-    }
+    let answer = SecretAnswer::parse(answer)?;
     let ident = ctx.ident(flow.login());
     ctx.within_limit(Counted::WrongAnswer, &ident).await?;
     ctx.within_limit(Counted::CodeEmail, &ident).await?;
-    let answer = SecretAnswer::new(answer);
     let client = &ctx.state.client;
     let outcome = ctx
         .state
