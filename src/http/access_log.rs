@@ -1,5 +1,6 @@
-//! [ssr] The outermost layer: every request gets an id, a `request` span
-//! that carries it (so every log line of the request names it), an
+//! [ssr] The outermost layers: every request gets an id (tower-http's
+//! request-id layers), a `request` span that carries it (tower-http's
+//! `TraceLayer`, so every log line of the request names it), an
 //! `X-Request-Id` response header, and one entry in the HTTP metrics.
 //!
 //! The `request` event itself (method, path without the query, status,
@@ -14,11 +15,16 @@
 
 use std::time::Instant;
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::Response;
-use tracing::Instrument;
+use axum::Router;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
 
 use super::{form_fields, ASSET_PREFIX, SERVER_FN_PREFIX};
 use crate::flow::{Step, EXPIRED_PATH};
@@ -26,22 +32,68 @@ use crate::telemetry::metrics;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The proxy's id if it is plain (1–64 of `[A-Za-z0-9_-]`), else a new one.
-fn request_id(request: &Request) -> HeaderValue {
-    request
+/// Whether a proxy's id is plain (1–64 of `[A-Za-z0-9_-]`): one id then
+/// follows the request through both logs.
+fn is_plain(id: &HeaderValue) -> bool {
+    let b = id.as_bytes();
+    (1..=64).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
+/// A new id: 32 hex characters.
+#[derive(Clone, Copy)]
+struct RandomId;
+
+impl MakeRequestId for RandomId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = format!("{:032x}", rand::random::<u128>());
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// An id that isn't plain is dropped, so a new one is made in its place.
+async fn drop_odd_request_id(mut request: Request, next: Next) -> Response {
+    if request
         .headers()
         .get(&REQUEST_ID)
-        .filter(|v| {
-            let b = v.as_bytes();
-            (1..=64).contains(&b.len())
-                && b.iter()
-                    .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
-        })
-        .cloned()
-        .unwrap_or_else(|| {
-            let id = format!("{:032x}", rand::random::<u128>());
-            HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
-        })
+        .is_some_and(|id| !is_plain(id))
+    {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(request).await
+}
+
+/// The `request` span, named by the request's id.
+fn span(request: &axum::http::Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", request_id = id)
+}
+
+/// Wrap `router` in the access-log layers (outer to inner): drop an odd
+/// id, set one, copy it to the response, open the span, record.
+pub fn around<S>(router: Router<S>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    router
+        .layer(middleware::from_fn(record))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_request(())
+                .on_response(())
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RandomId))
+        .layer(middleware::from_fn(drop_odd_request_id))
 }
 
 /// The route label of a request path: a closed set, so a scanner probing
@@ -64,29 +116,28 @@ pub fn route(path: &str) -> &'static str {
     }
 }
 
-pub async fn access_log(request: Request, next: Next) -> Response {
-    let id = request_id(&request);
+/// Inside the span: one entry in the HTTP metrics, and the `request`
+/// event itself (method, path without the query, status, milliseconds) at
+/// debug level under the `access` target, so it costs one level check
+/// unless the filter asks for it (`RUST_LOG=info,access=debug`).
+async fn record(request: Request, next: Next) -> Response {
     let route = route(request.uri().path());
     let started = Instant::now();
-    let span = tracing::info_span!("request", request_id = id.to_str().unwrap_or_default());
     let logged = tracing::enabled!(target: "access", tracing::Level::DEBUG)
         .then(|| (request.method().clone(), request.uri().path().to_owned()));
-    let mut response = next.run(request).instrument(span.clone()).await;
+    let response = next.run(request).await;
     let elapsed = started.elapsed();
     metrics::http_request(route, response.status(), elapsed);
     if let Some((method, path)) = logged {
-        span.in_scope(|| {
-            tracing::debug!(
-                target: "access",
-                event = "request",
-                %method,
-                %path,
-                status = response.status().as_u16(),
-                ms = elapsed.as_secs_f64() * 1000.0,
-            )
-        });
+        tracing::debug!(
+            target: "access",
+            event = "request",
+            %method,
+            %path,
+            status = response.status().as_u16(),
+            ms = elapsed.as_secs_f64() * 1000.0,
+        );
     }
-    response.headers_mut().insert(REQUEST_ID, id);
     response
 }
 

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::i18n::catalog::negotiate;
 use crate::i18n::{Lang, Languages};
@@ -24,15 +25,17 @@ pub fn of_request(headers: &HeaderMap, languages: &Languages) -> Lang {
     negotiate(cookie(headers, COOKIE), accept, languages)
 }
 
-/// The value of cookie `name`, if the request carries it.
+/// The value of cookie `name`, if the request carries it (parsed by the
+/// `cookie` crate).
 fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(k, v)| (k == name).then_some(v))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.value_raw())
 }
 
 /// `GET <page>?lang=xx`: remember the language in the `lang` cookie and
@@ -54,15 +57,14 @@ pub async fn switch(State(state): State<AppState>, request: Request, next: Next)
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     let offered = &state.config.languages.offered;
     if let Some(lang) = Lang::from_code(&wanted).filter(|l| offered.contains(l)) {
-        let secure = if state.config.is_https() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-            lang.code()
-        );
+        let cookie = Cookie::build((COOKIE, lang.code()))
+            .path("/")
+            .max_age(time::Duration::days(365))
+            .same_site(SameSite::Lax)
+            .http_only(true)
+            .secure(state.config.is_https())
+            .build()
+            .to_string();
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().insert(header::SET_COOKIE, value);
         }

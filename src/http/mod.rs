@@ -34,6 +34,22 @@ pub const ASSET_PREFIX: &str = "/pkg/";
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The whole portal as one router.
+///
+/// The layers, from the outermost (first to see a request) inwards:
+/// 1. `access_log::around`: request id (tower-http), the `request` span
+///    (tower-http `TraceLayer`), HTTP metrics and the access event;
+/// 2. `memo`: the kept start page and hashed assets, answered from memory;
+/// 3. compression (br, gzip);
+/// 4. `html`: pages end at `</html>`;
+/// 5. `security::with_headers`: nosniff, frame, referrer, COOP, CSP and
+///    `Cache-Control` fallbacks, HSTS over https;
+/// 6. `refusal::render`: a `PortalError` answer becomes its page or JSON;
+/// 7. `security::no_bare_server_errors`;
+/// 8. the session layer;
+/// 9. then per route: pages get `language::switch` and `page_data::load`;
+///    posts get the body limit, `same_origin_only`, `rate_limit`,
+///    `form_posts_only`, `form_fields::exact_fields_only`,
+///    `fn_errors_are_portal_errors` and `see_other`, outer to inner.
 pub fn router(state: AppState) -> Router {
     let config = &state.config;
 
@@ -111,7 +127,7 @@ pub fn router(state: AppState) -> Router {
             async move { Ok::<_, std::convert::Infallible>(render(request).await) }
         }
     });
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ops::readyz))
         .merge(pages)
@@ -123,16 +139,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             render::refused(&state),
             refusal::render,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
-        // Outermost, so every layer inside sees plain bodies. Files that
-        // arrive precompressed (Content-Encoding set) pass untouched.
+        ));
+    let app = security::with_headers(app, state.config.is_https())
+        // Every layer below this one sees plain bodies. Files that arrive
+        // precompressed (Content-Encoding set) pass compression untouched.
         .layer(middleware::from_fn(html::end_at_html_close))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(memo, memo::memoized))
-        .layer(middleware::from_fn(access_log::access_log))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(memo, memo::memoized));
+    access_log::around(app).with_state(state)
 }

@@ -7,6 +7,8 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::PortalError;
 use crate::state::AppState;
@@ -159,42 +161,39 @@ pub async fn fn_errors_are_portal_errors(request: Request, next: Next) -> Respon
         .into_response()
 }
 
-/// security: `nonce-csp`, `security-headers` for every response, errors included. HTML pages get
-/// their nonce CSP from the shell; anything without one gets a locked-down
-/// policy here.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let is_asset = path.starts_with(super::ASSET_PREFIX) || path.ends_with(".svg");
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
-        h.insert(name, HeaderValue::from_static(value));
-    };
-    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, header::REFERRER_POLICY, "same-origin");
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    if !is_asset {
-        set(h, header::CACHE_CONTROL, "no-store");
-    }
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        set(
-            h,
+/// security: `nonce-csp`, `security-headers` for every response, errors
+/// included, by tower-http's header layers. HTML pages get their nonce CSP
+/// from the shell, files their `Cache-Control` from `assets`; anything
+/// without one gets the locked-down value here. HSTS only over https.
+pub fn with_headers<S>(router: Router<S>, https: bool) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let always =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let unless_set =
+        |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let router = router
+        .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(always(header::REFERRER_POLICY, "same-origin"))
+        .layer(always(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(unless_set(header::CACHE_CONTROL, "no-store"))
+        .layer(unless_set(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        );
-    }
-    if state.config.is_https() {
-        set(
-            h,
+        ));
+    if https {
+        router.layer(always(
             header::STRICT_TRANSPORT_SECURITY,
             "max-age=31536000; includeSubDomains",
-        );
+        ))
+    } else {
+        router
     }
-    response
 }
 
 /// The CSP for a page with no script at all (the cached start page).
