@@ -16,7 +16,7 @@ pub async fn submit_code(code: String) -> Result<(), PortalError> {
     ctx.conclude(Action::Code, decision).await
 }
 
-async fn decide(ctx: &StepContext, code: String) -> Decision {
+pub(crate) async fn decide(ctx: &StepContext, code: String) -> Decision {
     let flow = ctx.admit(Step::Code).await?;
     let code = ResetCode::parse(&code)?;
     let ident = ctx.ident(flow.login());
@@ -64,7 +64,7 @@ pub async fn resend_code() -> Result<(), PortalError> {
     ctx.conclude(Action::ResendCode, decision).await
 }
 
-async fn decide_resend(ctx: &StepContext) -> Decision {
+pub(crate) async fn decide_resend(ctx: &StepContext) -> Decision {
     let flow = ctx.admit(Step::Code).await?;
     let limits = ctx.state.config.flow_limits;
     let ident = ctx.ident(flow.login());

@@ -16,7 +16,7 @@ pub async fn submit_login(login: String) -> Result<(), PortalError> {
     ctx.conclude(Action::Login, decision).await
 }
 
-async fn decide(ctx: &StepContext, login: String) -> Decision {
+pub(crate) async fn decide(ctx: &StepContext, login: String) -> Decision {
     if let Some(flow) = ctx.session.flow().await? {
         // A flow is already under way in this session: go back to it.
         let flow = ctx.admit(flow.step()).await?;

@@ -17,6 +17,8 @@ pub mod outcome;
 pub mod password;
 pub mod question;
 pub mod session;
+#[cfg(test)]
+mod tests;
 
 use outcome::{Action, Decision, Outcome, StepContext};
 use session::FlowSession;

@@ -147,15 +147,18 @@ impl StepContext {
             }
         };
         metrics::step_outcome(action.as_str(), outcome_label(&outcome));
-        self.apply(outcome).await
+        let next = self.apply(outcome).await?;
+        leptos_axum::redirect(next);
+        Ok(())
     }
 
-    async fn apply(&self, outcome: Outcome) -> Result<(), PortalError> {
+    /// Write what `outcome` says to the session and answer the page the
+    /// trader goes to next (or the error they see on this one).
+    pub async fn apply(&self, outcome: Outcome) -> Result<&'static str, PortalError> {
         match outcome {
             Outcome::Advance(flow) => {
                 self.session.advance(&flow).await?;
-                redirect(flow.step().path());
-                Ok(())
+                Ok(flow.step().path())
             }
             Outcome::Stay(flow, error) => {
                 self.session.keep(&flow).await?;
@@ -163,18 +166,13 @@ impl StepContext {
             }
             Outcome::End(reason) => {
                 self.session.end_because(reason).await;
-                redirect(EXPIRED_PATH);
-                Ok(())
+                Ok(EXPIRED_PATH)
             }
             Outcome::Finish => {
                 self.session.finish().await?;
-                redirect(Step::Done.path());
-                Ok(())
+                Ok(Step::Done.path())
             }
-            Outcome::GoTo(path) => {
-                redirect(path);
-                Ok(())
-            }
+            Outcome::GoTo(path) => Ok(path),
         }
     }
 
@@ -288,8 +286,4 @@ fn outcome_label(outcome: &Outcome) -> &'static str {
         Outcome::GoTo(path) if *path == EXPIRED_PATH => "expired",
         Outcome::GoTo(_) => "redirected",
     }
-}
-
-fn redirect(path: &str) {
-    leptos_axum::redirect(path);
 }

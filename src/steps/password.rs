@@ -16,7 +16,7 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
     ctx.conclude(Action::Password, decision).await
 }
 
-async fn decide(ctx: &StepContext, password: String, confirmation: String) -> Decision {
+pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: String) -> Decision {
     let flow = ctx.admit(Step::Password).await?;
     let config = &ctx.state.config;
     config.policy.check(

@@ -20,7 +20,7 @@ pub async fn submit_answer(answer: String) -> Result<(), PortalError> {
     ctx.conclude(Action::Answer, decision).await
 }
 
-async fn decide(ctx: &StepContext, answer: String) -> Decision {
+pub(crate) async fn decide(ctx: &StepContext, answer: String) -> Decision {
     let flow = ctx.admit(Step::Question).await?;
     let answer = SecretAnswer::parse(answer)?;
     let ident = ctx.ident(flow.login());

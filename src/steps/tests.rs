@@ -1,0 +1,245 @@
+//! Each step's decision, unit-tested against the memory store and an
+//! in-process sandbox: no HTTP, no render. A test drives `decide` with a
+//! [`StepContext`] and carries the outcome out with [`StepContext::apply`]
+//! (the session write), as the runner does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::LeptosOptions;
+use tower_sessions::Session;
+
+use super::outcome::{Decision, Exit, Now, StepContext};
+use super::session::FlowSession;
+use super::{code, login, password, question};
+use crate::config::sources::Sources;
+use crate::config::Config;
+use crate::error::PortalError;
+use crate::flow::{Step, EXPIRED_PATH};
+use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, Sandbox};
+use crate::state::{build_state, AppState};
+
+/// A portal without HTTP: its state (memory store, in-process sandbox)
+/// and one trader's session.
+struct Rig {
+    state: AppState,
+    sandbox: Sandbox,
+    session: Session,
+}
+
+impl Rig {
+    async fn new(vars: &[(&str, &str)]) -> Rig {
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("AUTOSHARES_API_URL".into(), "sandbox".into()),
+            ("SANDBOX_PORT".into(), "0".into()),
+            ("PORTAL_STORE".into(), "memory".into()),
+            ("AUTOSHARES_TIMEOUT_SECS".into(), "2".into()),
+        ]);
+        for (k, v) in vars {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::load(&Sources::new(None, move |k| env.get(k).cloned())).unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("autoshares-portal")
+            .build();
+        let state = build_state(options, config).await.unwrap();
+        let sandbox = state.sandbox.clone().unwrap();
+        let session = Session::new(None, Arc::new(state.store.sessions.clone()), None);
+        Rig {
+            state,
+            sandbox,
+            session,
+        }
+    }
+
+    /// The context of one post, read now.
+    fn ctx(&self) -> StepContext {
+        StepContext::new(
+            self.state.clone(),
+            FlowSession(self.session.clone()),
+            Now::read(),
+        )
+    }
+
+    /// Carry a decision out as the runner does: where the trader goes,
+    /// or the error they see.
+    async fn carry_out(&self, decision: Decision) -> Result<&'static str, PortalError> {
+        match decision {
+            Ok(outcome) | Err(Exit::Elsewhere(outcome)) => self.ctx().apply(outcome).await,
+            Err(Exit::Refused(error)) => Err(error),
+        }
+    }
+
+    async fn login(&self, login: &str) -> Result<&'static str, PortalError> {
+        let ctx = self.ctx();
+        let decision = login::decide(&ctx, login.into()).await;
+        self.carry_out(decision).await
+    }
+
+    async fn answer(&self, answer: &str) -> Result<&'static str, PortalError> {
+        let ctx = self.ctx();
+        let decision = question::decide(&ctx, answer.into()).await;
+        self.carry_out(decision).await
+    }
+
+    async fn code(&self, code: &str) -> Result<&'static str, PortalError> {
+        let ctx = self.ctx();
+        let decision = code::decide(&ctx, code.into()).await;
+        self.carry_out(decision).await
+    }
+
+    async fn password(&self, new: &str) -> Result<&'static str, PortalError> {
+        let ctx = self.ctx();
+        let decision = password::decide(&ctx, new.into(), new.into()).await;
+        self.carry_out(decision).await
+    }
+
+    fn latest_code(&self, login: &str) -> String {
+        self.sandbox
+            .mailbox()
+            .into_iter()
+            .find(|m| m.login == login)
+            .map(|m| m.code)
+            .unwrap_or_default()
+    }
+
+    fn fault(&self, endpoint: SandboxEndpoint, mode: FaultMode) {
+        self.sandbox.set_fault(endpoint, Fault::mode(mode));
+    }
+}
+
+#[tokio::test]
+async fn a_whole_reset_walks_every_step() {
+    let rig = Rig::new(&[]).await;
+    assert_eq!(rig.login("alice").await, Ok(Step::Question.path()));
+    assert_eq!(rig.answer("Peterson").await, Ok(Step::Code.path()));
+    let code = rig.latest_code("alice");
+    assert_eq!(rig.code(&code).await, Ok(Step::Password.path()));
+    assert_eq!(
+        rig.password("short").await,
+        Err(PortalError::PasswordTooShort { min: 12 })
+    );
+    assert_eq!(
+        rig.password("A-new-and-long-passphrase").await,
+        Ok(Step::Done.path())
+    );
+    assert_eq!(rig.sandbox.calls().password, 1);
+}
+
+#[tokio::test]
+async fn a_step_for_another_page_sends_the_trader_where_they_belong() {
+    let rig = Rig::new(&[]).await;
+    // No flow yet: the code step has nothing to work on.
+    assert_eq!(rig.code("123456").await, Ok(EXPIRED_PATH));
+    assert_eq!(rig.login("alice").await, Ok(Step::Question.path()));
+    // The flow is at the question: a code post goes back there, and a
+    // second login goes back to the flow under way. Nothing is called.
+    let before = rig.sandbox.calls();
+    assert_eq!(rig.code("123456").await, Ok(Step::Question.path()));
+    assert_eq!(rig.login("bob").await, Ok(Step::Question.path()));
+    assert_eq!(rig.sandbox.calls(), before);
+}
+
+#[tokio::test]
+async fn an_unknown_login_gets_a_stable_decoy_question() {
+    let rig = Rig::new(&[]).await;
+    assert_eq!(rig.login("nobody-here").await, Ok(Step::Question.path()));
+    let flow = rig.ctx().session.flow().await.unwrap().unwrap();
+    assert!(flow.is_decoy());
+    let asked = flow.question().map(str::to_string);
+    assert!(asked.is_some());
+    // Its wrong answer reads exactly like a known login's.
+    assert_eq!(rig.answer("anything").await, Err(PortalError::WrongAnswer));
+
+    let again = Rig::new(&[]).await;
+    again.login("nobody-here").await.unwrap();
+    let flow = again.ctx().session.flow().await.unwrap().unwrap();
+    // Another portal with the same key would ask the same; a new memory
+    // store makes a new key, so only the shape is compared here.
+    assert_eq!(flow.question().is_some(), asked.is_some());
+}
+
+#[tokio::test]
+async fn without_decoys_an_unknown_login_goes_on_to_the_code_page() {
+    let rig = Rig::new(&[("PORTAL_DECOY_QUESTIONS", "false")]).await;
+    assert_eq!(rig.login("nobody-here").await, Ok(Step::Code.path()));
+    // A decoy's code is always wrong, and AutoShares is never asked.
+    assert_eq!(rig.code("123456").await, Err(PortalError::WrongCode));
+    assert_eq!(rig.sandbox.calls().code, 0);
+}
+
+#[tokio::test]
+async fn five_wrong_answers_end_the_flow_with_a_lockout() {
+    let rig = Rig::new(&[]).await;
+    rig.login("alice").await.unwrap();
+    for _ in 0..4 {
+        assert_eq!(rig.answer("wrong").await, Err(PortalError::WrongAnswer));
+    }
+    assert_eq!(rig.answer("wrong").await, Ok(EXPIRED_PATH));
+    let ended = rig.ctx().session.ended_because().await;
+    assert!(
+        matches!(ended, Some(PortalError::TooManyAttempts { minutes }) if minutes > 0),
+        "{ended:?}"
+    );
+    // The lockout holds for this login in a new session too.
+    let next = Rig {
+        state: rig.state.clone(),
+        sandbox: rig.sandbox.clone(),
+        session: Session::new(None, Arc::new(rig.state.store.sessions.clone()), None),
+    };
+    next.login("alice").await.unwrap();
+    assert!(matches!(
+        next.answer("Peterson").await,
+        Err(PortalError::TooManyAttempts { .. })
+    ));
+}
+
+#[tokio::test]
+async fn five_wrong_codes_end_the_flow_and_malformed_ones_ask_nobody() {
+    let rig = Rig::new(&[]).await;
+    assert_eq!(rig.login("bob").await, Ok(Step::Code.path()));
+    assert_eq!(rig.code(" - ").await, Err(PortalError::CodeMissing));
+    assert_eq!(rig.code("not a code!").await, Err(PortalError::WrongCode));
+    assert_eq!(rig.sandbox.calls().code, 0, "a malformed code asks nobody");
+    for _ in 0..3 {
+        assert_eq!(rig.code("000000").await, Err(PortalError::WrongCode));
+    }
+    assert_eq!(rig.code("000000").await, Ok(EXPIRED_PATH));
+    assert_eq!(
+        rig.ctx().session.ended_because().await,
+        Some(PortalError::TooManyAttempts { minutes: 0 })
+    );
+}
+
+#[tokio::test]
+async fn each_upstream_failure_is_mapped_and_keeps_the_step() {
+    let rig = Rig::new(&[]).await;
+    rig.fault(SandboxEndpoint::SecretQuestion, FaultMode::ServerErrorHtml);
+    assert_eq!(rig.login("alice").await, Err(PortalError::Unavailable));
+    assert_eq!(
+        rig.ctx().session.draft_login().await.as_deref(),
+        Some("alice")
+    );
+    rig.sandbox.clear_faults();
+
+    rig.login("bob").await.unwrap();
+    for mode in [
+        FaultMode::ServerErrorHtml,
+        FaultMode::GarbageJson,
+        FaultMode::WrongShape,
+    ] {
+        rig.fault(SandboxEndpoint::Code, mode);
+        assert_eq!(rig.code("123456").await, Err(PortalError::Unavailable));
+    }
+    rig.sandbox.clear_faults();
+    // Still on the code step: the right code goes through.
+    let code = rig.latest_code("bob");
+    assert_eq!(rig.code(&code).await, Ok(Step::Password.path()));
+
+    // A password change that times out may have happened: never "done".
+    rig.fault(SandboxEndpoint::Password, FaultMode::Hang);
+    assert_eq!(
+        rig.password("A-new-and-long-passphrase").await,
+        Err(PortalError::StatusUnknown)
+    );
+}
