@@ -58,7 +58,7 @@ impl Lang {
     pub fn dir(self) -> &'static str {
         match self {
             Lang::Ar => "rtl",
-            _ => "ltr",
+            Lang::En | Lang::Es | Lang::PtBr | Lang::Fr | Lang::De => "ltr",
         }
     }
 

@@ -18,7 +18,7 @@ where
     let body = match use_context::<Loaded>() {
         Some(Loaded::Step(view)) => Ok(render(view)),
         Some(Loaded::Failed(error)) => Err(error),
-        _ => Err(PortalError::Unavailable),
+        Some(Loaded::Ended(_)) | None => Err(PortalError::Unavailable),
     };
     view! {
         <PageFrame>

@@ -124,7 +124,7 @@ impl Flow {
     pub fn question(&self) -> Option<&str> {
         match &self.stage {
             Stage::Question { question } => Some(question),
-            _ => None,
+            Stage::CodeSent { .. } | Stage::TokenIssued { .. } => None,
         }
     }
 
@@ -184,7 +184,9 @@ impl Flow {
                 Ok((&self.login, answer.as_ref()))
             }
             Stage::CodeSent { .. } => Err(Refusal::CodesExhausted),
-            _ => Err(Refusal::WrongStep(self.step())),
+            Stage::Question { .. } | Stage::TokenIssued { .. } => {
+                Err(Refusal::WrongStep(self.step()))
+            }
         }
     }
 
@@ -226,7 +228,7 @@ impl Flow {
     pub fn token(&self) -> Result<&ResetToken, Refusal> {
         match &self.stage {
             Stage::TokenIssued { token } => Ok(token),
-            _ => Err(Refusal::WrongStep(self.step())),
+            Stage::Question { .. } | Stage::CodeSent { .. } => Err(Refusal::WrongStep(self.step())),
         }
     }
 

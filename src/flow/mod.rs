@@ -67,6 +67,16 @@ pub const MAX_LOGIN_CHARS: u32 = 254;
 /// The page where an expired or missing flow is explained.
 pub const EXPIRED_PATH: &str = "/expired";
 
+/// Why a flow ended before it was done: the expired page says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EndReason {
+    /// Idle or absolute lifetime passed, or there was no flow.
+    Expired,
+    /// Too many wrong answers or codes; the lockout's `minutes` (0: none,
+    /// the trader may start again at once).
+    TooManyAttempts { minutes: u32 },
+}
+
 /// A page's data, loaded from the session before the page renders and
 /// handed to it as context (`http::page_data`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +84,7 @@ pub enum Loaded {
     /// A step page's view.
     Step(PageView),
     /// The expired page's reason.
-    Ended(PortalError),
+    Ended(EndReason),
     /// The session couldn't be read: the page says so calmly.
     Failed(PortalError),
 }

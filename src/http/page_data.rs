@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::{provide_context, use_context};
 use tower_sessions::Session;
 
-use crate::error::PortalError;
-use crate::flow::{Loaded, PageView, Step, EXPIRED_PATH};
+use crate::flow::{EndReason, Loaded, PageView, Step, EXPIRED_PATH};
 use crate::state::AppState;
 use crate::steps;
 use crate::steps::session::FlowSession;
@@ -41,12 +40,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
             Ok(view) => Loaded::Step(view),
             Err(error) => Loaded::Failed(error),
         },
-        None => Loaded::Ended(
-            session
-                .ended_because()
-                .await
-                .unwrap_or(PortalError::SessionExpired),
-        ),
+        None => Loaded::Ended(session.ended_because().await.unwrap_or(EndReason::Expired)),
     };
     request.extensions_mut().insert(loaded);
     next.run(request).await

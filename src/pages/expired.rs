@@ -5,20 +5,19 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::frame::PageFrame;
-use crate::error::PortalError;
-use crate::flow::Loaded;
+use crate::flow::{EndReason, Loaded};
 use crate::i18n::{t, t_with};
 
 #[component]
 pub fn ExpiredPage() -> impl IntoView {
     let reason = match use_context::<Loaded>() {
         Some(Loaded::Ended(reason)) => reason,
-        _ => PortalError::SessionExpired,
+        Some(Loaded::Step(_) | Loaded::Failed(_)) | None => EndReason::Expired,
     };
     view! {
         <PageFrame>
             {match reason {
-                        PortalError::TooManyAttempts { minutes } => view! {
+                        EndReason::TooManyAttempts { minutes } => view! {
                             <Title text=t("attempts-title")/>
                             <h1>{t("attempts-title")}</h1>
                             <p class="lead">
@@ -31,7 +30,7 @@ pub fn ExpiredPage() -> impl IntoView {
                             </p>
                         }
                         .into_any(),
-                        _ => view! {
+                        EndReason::Expired => view! {
                             <Title text=t("expired-title")/>
                             <h1>{t("expired-title")}</h1>
                             <p class="lead">{t("expired-lead")}</p>

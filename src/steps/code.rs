@@ -7,6 +7,7 @@ use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
 use crate::autoshares::secret::ResetCode;
 use crate::error::PortalError;
+use crate::flow::machine::Refusal;
 use crate::flow::Step;
 
 /// Step 3: the emailed code, exchanged for the reset token.
@@ -46,7 +47,12 @@ pub(crate) async fn decide(ctx: &StepContext, code: String) -> Decision {
             Ok(
                 match flow.code_rejected(ctx.now.secs(), &ctx.state.config.flow_limits) {
                     Ok(flow) => Outcome::Stay(flow, PortalError::WrongCode),
-                    Err(_) => ctx.burned(&ident, None),
+                    Err(
+                        Refusal::AttemptsExhausted
+                        | Refusal::CodesExhausted
+                        | Refusal::Expired
+                        | Refusal::WrongStep(_),
+                    ) => ctx.burned(&ident, None),
                 },
             )
         }

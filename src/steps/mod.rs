@@ -25,7 +25,7 @@ use session::FlowSession;
 
 use crate::error::PortalError;
 use crate::flow::machine::Refusal;
-use crate::flow::{PageView, Step, EXPIRED_PATH};
+use crate::flow::{EndReason, PageView, Step, EXPIRED_PATH};
 use crate::state::AppState;
 
 pub use code::{resend_code, submit_code};
@@ -58,8 +58,8 @@ pub async fn load_page(
                 view.codes_sent = flow.codes_sent();
             }
             Err(Refusal::WrongStep(actual)) => view.redirect_to = Some(actual.path().into()),
-            Err(_) => {
-                ctx.session.end_because(PortalError::SessionExpired).await;
+            Err(Refusal::Expired | Refusal::AttemptsExhausted | Refusal::CodesExhausted) => {
+                ctx.session.end_because(EndReason::Expired).await;
                 view.redirect_to = (step != Step::Start).then(|| EXPIRED_PATH.into());
             }
         },

@@ -14,7 +14,7 @@ use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::secret::SecretAnswer;
 use crate::error::PortalError;
 use crate::flow::machine::{Flow, Refusal};
-use crate::flow::{Step, EXPIRED_PATH};
+use crate::flow::{EndReason, Step, EXPIRED_PATH};
 use crate::state::AppState;
 use crate::store::counters::Millis;
 use crate::store::limits::{minutes, until, Counted, Limited};
@@ -31,7 +31,7 @@ pub enum Outcome {
     Stay(Flow, PortalError),
     /// The flow is destroyed (expired, or too many wrong tries); the
     /// expired page says why.
-    End(PortalError),
+    End(EndReason),
     /// The password was changed: the flow is destroyed, the done page shown.
     Finish,
     /// Nothing to do on this step: go to `path`.
@@ -191,7 +191,7 @@ impl StepContext {
             Err(Refusal::WrongStep(actual)) => Err(Exit::Elsewhere(Outcome::GoTo(actual.path()))),
             Err(Refusal::Expired | Refusal::CodesExhausted | Refusal::AttemptsExhausted) => {
                 tracing::info!(event = "flow_expired", ident = %self.ident(flow.login()));
-                Err(Exit::Elsewhere(Outcome::End(PortalError::SessionExpired)))
+                Err(Exit::Elsewhere(Outcome::End(EndReason::Expired)))
             }
         }
     }
@@ -252,7 +252,7 @@ impl StepContext {
     pub fn burned(&self, ident: &str, lockout: Option<Lockout>) -> Outcome {
         tracing::warn!(event = "flow_burned", ident);
         let minutes = lockout.map_or(0, |l| minutes(until(l.until, self.now.millis())));
-        Outcome::End(PortalError::TooManyAttempts { minutes })
+        Outcome::End(EndReason::TooManyAttempts { minutes })
     }
 
     /// Ask upstream to email a code, within the per-identifier budget.
@@ -281,8 +281,8 @@ fn outcome_label(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Advance(_) | Outcome::Finish => "advanced",
         Outcome::Stay(_, error) => error.class().label,
-        Outcome::End(PortalError::SessionExpired) => "expired",
-        Outcome::End(_) => "burned",
+        Outcome::End(EndReason::Expired) => "expired",
+        Outcome::End(EndReason::TooManyAttempts { .. }) => "burned",
         Outcome::GoTo(path) if *path == EXPIRED_PATH => "expired",
         Outcome::GoTo(_) => "redirected",
     }

@@ -7,6 +7,7 @@ use tower_sessions::Session;
 
 use crate::error::PortalError;
 use crate::flow::machine::Flow;
+use crate::flow::EndReason;
 
 const FLOW: &str = "flow";
 const DRAFT_LOGIN: &str = "draft_login";
@@ -65,7 +66,7 @@ impl FlowSession {
 
     /// The flow ended early (expired, or too many attempts): destroy it,
     /// and remember only why, for the page that explains it.
-    pub async fn end_because(&self, reason: PortalError) {
+    pub async fn end_because(&self, reason: EndReason) {
         self.end().await;
         if self.0.insert(ENDED, reason).await.is_err() {
             tracing::warn!(event = "session_write_failed");
@@ -73,8 +74,8 @@ impl FlowSession {
     }
 
     /// Why the last flow ended early, if it did.
-    pub async fn ended_because(&self) -> Option<PortalError> {
-        self.0.get::<PortalError>(ENDED).await.ok().flatten()
+    pub async fn ended_because(&self) -> Option<EndReason> {
+        self.0.get::<EndReason>(ENDED).await.ok().flatten()
     }
 
     /// The password was changed: destroy the flow; a fresh session only

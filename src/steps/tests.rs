@@ -15,7 +15,7 @@ use super::{code, login, password, question};
 use crate::config::sources::Sources;
 use crate::config::Config;
 use crate::error::PortalError;
-use crate::flow::{Step, EXPIRED_PATH};
+use crate::flow::{EndReason, Step, EXPIRED_PATH};
 use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, Sandbox};
 use crate::state::{build_state, AppState};
 
@@ -178,7 +178,7 @@ async fn five_wrong_answers_end_the_flow_with_a_lockout() {
     assert_eq!(rig.answer("wrong").await, Ok(EXPIRED_PATH));
     let ended = rig.ctx().session.ended_because().await;
     assert!(
-        matches!(ended, Some(PortalError::TooManyAttempts { minutes }) if minutes > 0),
+        matches!(ended, Some(EndReason::TooManyAttempts { minutes }) if minutes > 0),
         "{ended:?}"
     );
     // The lockout holds for this login in a new session too.
@@ -207,7 +207,7 @@ async fn five_wrong_codes_end_the_flow_and_malformed_ones_ask_nobody() {
     assert_eq!(rig.code("000000").await, Ok(EXPIRED_PATH));
     assert_eq!(
         rig.ctx().session.ended_because().await,
-        Some(PortalError::TooManyAttempts { minutes: 0 })
+        Some(EndReason::TooManyAttempts { minutes: 0 })
     );
 }
 
