@@ -105,7 +105,7 @@ mod fence {
     async fn leptos_still_streams_scripts_after_the_page() {
         let _ = any_spawner::Executor::init_tokio();
         let render = leptos_axum::render_app_to_stream_with_context(
-            || leptos::nonce::provide_nonce(),
+            leptos::nonce::provide_nonce,
             || {
                 view! {
                     <!DOCTYPE html>
