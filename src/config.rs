@@ -11,7 +11,7 @@ use crate::autoshares::secret::{AppKey, HmacKey};
 use crate::flow::machine::FlowLimits;
 use crate::http::client_ip::TrustedProxies;
 use crate::password_policy::PasswordPolicy;
-use crate::store::limits::IdentifierBudget;
+use crate::store::limits::Budgets;
 use crate::store::StoreUrl;
 use crate::telemetry::logging::LogFormat;
 use sources::{Key, Reader, Secret, Sources};
@@ -67,7 +67,14 @@ pub struct Config {
     pub ip_burst: u32,
     /// Proxies whose `X-Forwarded-For` names the client (security: `per-ip-bucket`).
     pub trusted_proxies: TrustedProxies,
-    pub identifier_budget: IdentifierBudget,
+    /// Every budget a step spends (per login, network, portal).
+    pub budgets: Budgets,
+    /// IPv6 clients count as one network per prefix of this length.
+    pub ipv6_prefix: u8,
+    /// How long a step's lease lasts at most (a crashed instance's).
+    pub step_lease: Duration,
+    /// Sign in once with a new password to prove where it landed.
+    pub confirm_reset_sign_in: bool,
     /// Sessions held at most by the memory store (see `store::memory`).
     pub max_sessions: usize,
 }
@@ -201,6 +208,10 @@ impl Config {
             r.problem("PORTAL_HMAC_KEY is required with a Redis store: set the same secret (16+ characters) on every instance, so they hash identifiers and pick decoy questions alike");
         }
 
+        let ipv6_prefix: u8 = r.setting(Key::Ipv6Prefix);
+        if !(1..=128).contains(&ipv6_prefix) {
+            r.problem("PORTAL_IPV6_PREFIX (`ipv6_prefix`) must be between 1 and 128 (64 is one customer's network)");
+        }
         let given_origin = r.text(Key::PublicOrigin);
         if let Some(origin) = &given_origin {
             if !(origin.starts_with("https://") || origin.starts_with("http://")) {
@@ -254,10 +265,17 @@ impl Config {
                 }
                 None => TrustedProxies::default(),
             },
-            identifier_budget: IdentifierBudget {
+            budgets: Budgets {
                 wrong_answers: r.setting(Key::WrongAnswersPer15Min),
                 code_emails: r.setting(Key::CodeEmailsPerHour),
+                wrong_codes_per_login: r.setting(Key::WrongCodesPerLoginPerHour),
+                wrong_codes_per_network: r.setting(Key::WrongCodesPerNetworkPerHour),
+                portal_wrong_codes: r.setting(Key::PortalWrongCodesPer10Min),
+                portal_code_emails: r.setting(Key::PortalCodeEmailsPerHour),
             },
+            ipv6_prefix: r.setting(Key::Ipv6Prefix),
+            step_lease: Duration::from_secs(r.setting(Key::StepLeaseSecs)),
+            confirm_reset_sign_in: r.setting(Key::ConfirmResetSignIn),
             max_sessions: r.setting(Key::MaxSessions),
         }
     }
@@ -410,13 +428,39 @@ mod tests {
         );
         assert_eq!(c.ip_burst.to_string(), shown(Key::IpBurst));
         assert_eq!(
-            c.identifier_budget.wrong_answers.to_string(),
+            c.budgets.wrong_answers.to_string(),
             shown(Key::WrongAnswersPer15Min)
         );
         assert_eq!(
-            c.identifier_budget.code_emails.to_string(),
+            c.budgets.code_emails.to_string(),
             shown(Key::CodeEmailsPerHour)
         );
+        assert_eq!(
+            c.budgets.wrong_codes_per_login.to_string(),
+            shown(Key::WrongCodesPerLoginPerHour)
+        );
+        assert_eq!(
+            c.budgets.wrong_codes_per_network.to_string(),
+            shown(Key::WrongCodesPerNetworkPerHour)
+        );
+        assert_eq!(
+            c.budgets.portal_wrong_codes.to_string(),
+            shown(Key::PortalWrongCodesPer10Min)
+        );
+        assert_eq!(
+            c.budgets.portal_code_emails.to_string(),
+            shown(Key::PortalCodeEmailsPerHour)
+        );
+        assert_eq!(c.ipv6_prefix.to_string(), shown(Key::Ipv6Prefix));
+        assert_eq!(
+            c.step_lease.as_secs().to_string(),
+            shown(Key::StepLeaseSecs)
+        );
+        assert_eq!(
+            c.confirm_reset_sign_in.to_string(),
+            shown(Key::ConfirmResetSignIn)
+        );
+        assert_eq!(Budgets::default(), c.budgets);
         assert_eq!(c.max_sessions.to_string(), shown(Key::MaxSessions));
         assert_eq!(
             c.shutdown_grace.as_secs().to_string(),

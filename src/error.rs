@@ -65,6 +65,10 @@ pub enum PortalError {
     CouldNotStart,
     #[error("The service is temporarily unavailable. Nothing was lost: try again in a moment.")]
     Unavailable,
+    #[error("We're still working on your last request. Wait a moment, then try again.")]
+    StepInProgress,
+    #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
+    TooBusy { minutes: u32 },
     #[error("We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.")]
     StatusUnknown,
     #[error("This reset expired. Please start again.")]
@@ -161,6 +165,8 @@ impl PortalError {
             TooManyAttempts { .. } | TooManyCodes { .. } => form(422, "rate_limited"),
             CouldNotStart => form(422, "upstream_unavailable"),
             Unavailable | StatusUnknown => form(503, "upstream_unavailable"),
+            StepInProgress => form(409, "in_progress"),
+            TooBusy { .. } => form(429, "rate_limited"),
             SessionExpired => form(422, "expired"),
             BadRequest | UnexpectedFields => form(400, "invalid_input"),
             RateLimited { .. } => own_page(429, "rate-limited-title", "rate_limited"),
@@ -202,6 +208,8 @@ impl PortalError {
             PasswordRejected => t("error-password-rejected"),
             CouldNotStart => t("error-could-not-start"),
             Unavailable => t("error-unavailable"),
+            StepInProgress => t("error-step-in-progress"),
+            TooBusy { minutes } => t_with("error-rate-limited", &[("minutes", (*minutes).into())]),
             StatusUnknown => t("error-status-unknown"),
             SessionExpired => t("error-session-expired"),
             RateLimited { minutes } => {

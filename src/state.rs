@@ -119,10 +119,7 @@ pub async fn build_state(
         assets,
         decoys,
         leptos_options,
-        limiter: Arc::new(Limiter::new(
-            store.counters.clone(),
-            config.identifier_budget,
-        )),
+        limiter: Arc::new(Limiter::new(store.counters.clone(), config.budgets)),
         hmac_key,
         config: Arc::new(config),
         client,

@@ -104,9 +104,8 @@ mod fence {
     #[tokio::test]
     async fn leptos_still_streams_scripts_after_the_page() {
         let _ = any_spawner::Executor::init_tokio();
-        let render = leptos_axum::render_app_to_stream_with_context(
-            leptos::nonce::provide_nonce,
-            || {
+        let render =
+            leptos_axum::render_app_to_stream_with_context(leptos::nonce::provide_nonce, || {
                 view! {
                     <!DOCTYPE html>
                     <html>
@@ -114,8 +113,7 @@ mod fence {
                         <body><p>"page"</p></body>
                     </html>
                 }
-            },
-        );
+            });
         let app: Router = Router::new().route("/", get(move |r: Request| render(r)));
         let response = app
             .oneshot(Request::get("/").body(axum::body::Body::empty()).unwrap())

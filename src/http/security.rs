@@ -12,7 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::PortalError;
 use crate::state::AppState;
-use crate::store::limits::{minutes, Limited};
+use crate::store::limits::{minutes, ClientNet, Limited};
 
 /// security: `csrf-origin-check`: a state-changing request must come from our own pages.
 /// `Sec-Fetch-Site: same-origin` or an `Origin` equal to the public origin;
@@ -47,8 +47,13 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
-/// security: `per-ip-bucket`: a token bucket per peer address for every post.
-pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// security: `per-ip-bucket`, `network-grouped-addresses`: a token bucket
+/// per client network (an IPv4 address, an IPv6 prefix) for every post.
+pub async fn rate_limit(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
@@ -60,7 +65,10 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     };
     let ip = state.config.trusted_proxies.client(peer, request.headers());
-    match state.limiter.take_ip(ip).await {
+    let net = ClientNet::of(ip, state.config.ipv6_prefix);
+    // The steps key their per-network budgets on it.
+    request.extensions_mut().insert(net);
+    match state.limiter.take_token(net).await {
         Ok(()) => next.run(request).await,
         // The store can't count: nothing gets through (fail closed), and
         // the trader is sent back to the page they posted from, which says

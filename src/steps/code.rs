@@ -2,17 +2,18 @@
 //! its other action, sending a new code.
 
 use super::gateway;
-use super::outcome::{Action, Decision, Outcome, StepContext};
+use super::outcome::{Action, Decision, Outcome, Spend, StepContext};
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
 use crate::autoshares::secret::ResetCode;
 use crate::error::PortalError;
 use crate::flow::machine::Refusal;
 use crate::flow::Step;
+use crate::store::limits::Verdict;
 
 /// Step 3: the emailed code, exchanged for the reset token.
 pub async fn submit_code(code: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
+    let mut ctx = StepContext::current().await?;
     let decision = decide(&ctx, code).await;
     ctx.conclude(Action::Code, decision).await
 }
@@ -21,17 +22,28 @@ pub(crate) async fn decide(ctx: &StepContext, code: String) -> Decision {
     let flow = ctx.admit(Step::Code).await?;
     let code = ResetCode::parse(&code)?;
     let ident = ctx.ident(flow.login());
-    let gateway = &ctx.state.gateway;
     let outcome = match code {
-        // Can't be a code: wrong, without asking AutoShares.
-        None => Err(None),
-        Some(_) if flow.is_decoy() => {
-            gateway.skip(Endpoint::Code).await;
+        // Can't be a code: a wrong guess, without asking AutoShares.
+        None => {
+            ctx.count_as(Spend::CodeGuess, &ident, Verdict::Rejected)
+                .await?;
             Err(None)
         }
-        Some(code) => gateway
-            .call(Endpoint::Code, ctx.state.client.exchange_code(&code))
+        // A decoy's code is always wrong: spent and timed like a real one.
+        Some(_) if flow.is_decoy() => {
+            ctx.skip(Endpoint::Code, Spend::CodeGuess, &ident, Verdict::Rejected)
+                .await?;
+            Err(None)
+        }
+        Some(code) => ctx
+            .call(
+                Endpoint::Code,
+                Spend::CodeGuess,
+                &ident,
+                ctx.state.client.exchange_code(&code),
+            )
             .await?
+            .0
             .map_err(Some),
     };
     match outcome {
@@ -65,7 +77,7 @@ pub(crate) async fn decide(ctx: &StepContext, code: String) -> Decision {
 
 /// Step 3's other action: email a new code.
 pub async fn resend_code() -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
+    let mut ctx = StepContext::current().await?;
     let decision = decide_resend(&ctx).await;
     ctx.conclude(Action::ResendCode, decision).await
 }
@@ -78,9 +90,14 @@ pub(crate) async fn decide_resend(ctx: &StepContext) -> Decision {
         .resend_request(&limits)
         .map(|(login, answer)| (login.to_string(), answer.cloned()))
         .map_err(|r| ctx.refused(r))?;
-    if flow.is_decoy() {
-        ctx.state.gateway.skip(Endpoint::Reset).await;
-    } else if let Err(err) = ctx.send_code(&login, &ident, answer.as_ref()).await {
+    let sent = if flow.is_decoy() {
+        ctx.skip(Endpoint::Reset, Spend::CodeEmail, &ident, Verdict::Accepted)
+            .await
+            .map(drop)
+    } else {
+        ctx.send_code(&login, &ident, answer.as_ref()).await
+    };
+    if let Err(err) = sent {
         return Ok(Outcome::Stay(flow.touched(ctx.now.secs()), err));
     }
     let flow = flow

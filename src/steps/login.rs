@@ -3,15 +3,16 @@
 
 use super::gateway;
 use super::identity::{decoy_question, Login};
-use super::outcome::{Action, Decision, Outcome, StepContext};
+use super::outcome::{Action, Decision, Outcome, Spend, StepContext};
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::AutoSharesError;
 use crate::error::PortalError;
 use crate::flow::machine::Flow;
+use crate::store::limits::Verdict;
 
 /// Step 1: look up the secret question; without one, send the code now.
 pub async fn submit_login(login: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
+    let mut ctx = StepContext::current().await?;
     let decision = decide(&ctx, login).await;
     ctx.conclude(Action::Login, decision).await
 }
@@ -61,8 +62,11 @@ async fn start_flow(ctx: &StepContext, login: &str) -> Result<Outcome, PortalErr
                     decoy_question(ctx.state.hmac_key.expose(), &login, &ctx.state.decoys);
                 Flow::asked(login, question, true, ctx.now.secs())
             } else {
-                // A known login without a question has a code sent now.
-                ctx.state.gateway.skip(Endpoint::Reset).await;
+                // A known login without a question has a code sent now:
+                // the same budget, the same wait (security:
+                // `decoy-off-same-budgets`).
+                ctx.skip(Endpoint::Reset, Spend::CodeEmail, &ident, Verdict::Accepted)
+                    .await?;
                 Flow::code_sent_without_question(login, true, ctx.now.secs())
             }
         }

@@ -40,18 +40,18 @@ pub async fn load_page(
     session: FlowSession,
     step: Step,
 ) -> Result<PageView, PortalError> {
-    let ctx = StepContext::new(state, session, outcome::Now::read());
+    let now = outcome::Now::read();
     let mut view = PageView::default();
-    let flow = ctx.session.flow().await?;
+    let flow = session.flow().await?;
     match (step, flow) {
-        (Step::Done, _) if ctx.session.is_done().await => {}
+        (Step::Done, _) if session.is_done().await => {}
         (Step::Start | Step::Done, None) => {
             if step == Step::Done {
                 view.redirect_to = Some(Step::Start.path().into());
             }
-            view.draft_login = ctx.session.draft_login().await;
+            view.draft_login = session.draft_login().await;
         }
-        (_, Some(flow)) => match flow.admit(step, ctx.now.secs(), &ctx.state.config.flow_limits) {
+        (_, Some(flow)) => match flow.admit(step, now.secs(), &state.config.flow_limits) {
             Ok(()) => {
                 view.login = Some(flow.login().to_string());
                 view.question = flow.question().map(str::to_string);
@@ -59,7 +59,7 @@ pub async fn load_page(
             }
             Err(Refusal::WrongStep(actual)) => view.redirect_to = Some(actual.path().into()),
             Err(Refusal::Expired | Refusal::AttemptsExhausted | Refusal::CodesExhausted) => {
-                ctx.session.end_because(EndReason::Expired).await;
+                session.end_because(EndReason::Expired).await;
                 view.redirect_to = (step != Step::Start).then(|| EXPIRED_PATH.into());
             }
         },
@@ -70,7 +70,7 @@ pub async fn load_page(
 
 /// Throw the flow away and go back to step 1.
 pub async fn start_over() -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
+    let mut ctx = StepContext::current().await?;
     let decision = decide(&ctx).await;
     ctx.conclude(Action::StartOver, decision).await
 }

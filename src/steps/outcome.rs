@@ -16,9 +16,12 @@ use crate::error::PortalError;
 use crate::flow::machine::{Flow, Refusal};
 use crate::flow::{EndReason, Step, EXPIRED_PATH};
 use crate::state::AppState;
+use std::sync::Arc;
+
+use crate::autoshares::error::AutoSharesError;
 use crate::store::counters::Millis;
-use crate::store::limits::{minutes, until, Counted, Limited};
-use crate::store::Lockout;
+use crate::store::limits::{minutes, until, Budget, ClientNet, Limited, Limiter, Verdict};
+use crate::store::{Lockout, Reserved};
 use crate::telemetry::metrics;
 
 /// What a step decided.
@@ -110,46 +113,200 @@ impl Action {
     }
 }
 
-/// Everything one step needs: the state, the session, and the one `now`.
+/// What one upstream call may spend, declared by the step at the call:
+/// the runner reserves every budget of it before the call and gives back
+/// what the answer proves unspent ([`Budget::spent_on`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spend {
+    /// Step B without an answer: a code email (per login, portal-wide).
+    CodeEmail,
+    /// Step B with an answer: a code email, or a wrong answer.
+    AnswerOrCodeEmail,
+    /// Step C: a guess at a code (per login, per network, portal-wide).
+    CodeGuess,
+}
+
+impl Spend {
+    fn budgets(self) -> &'static [Budget] {
+        match self {
+            Spend::CodeEmail => &[Budget::CodeEmails, Budget::PortalCodeEmails],
+            Spend::AnswerOrCodeEmail => &[
+                Budget::WrongAnswers,
+                Budget::CodeEmails,
+                Budget::PortalCodeEmails,
+            ],
+            Spend::CodeGuess => &[
+                Budget::WrongCodes,
+                Budget::NetworkWrongCodes,
+                Budget::PortalWrongCodes,
+            ],
+        }
+    }
+}
+
+/// Reservations taken for one call, settled once its answer is known.
+#[derive(Debug, Default)]
+pub struct Spending {
+    held: Vec<(Budget, Reserved)>,
+}
+
+/// What a call's settlement says beyond its answer.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// A kept wrong answer filled the login's window: it is locked out.
+    pub lockout: Option<Lockout>,
+}
+
+/// The step lease this context holds, given back when the step is done
+/// (or, if the request was dropped half-way, by a task of its own).
+struct StepLease {
+    limiter: Arc<Limiter>,
+    session: String,
+    holder: String,
+    held: bool,
+}
+
+impl Drop for StepLease {
+    fn drop(&mut self) {
+        if !self.held {
+            return;
+        }
+        let limiter = self.limiter.clone();
+        let (session, holder) = (self.session.clone(), self.holder.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _ = limiter.release_step(&session, &holder).await;
+            });
+        }
+    }
+}
+
+/// Everything one step needs: the state, the session, the client's
+/// network, and the one `now`.
 pub struct StepContext {
     pub state: AppState,
     pub session: FlowSession,
+    pub net: ClientNet,
     pub now: Now,
+    lease: Option<StepLease>,
 }
 
 impl StepContext {
-    /// The context of the server function being served.
+    /// The context of the server function being served, holding its
+    /// flow's step lease (security: `one-step-per-flow`): while another
+    /// post of the same flow runs, this one stops here, before any
+    /// upstream call.
     pub async fn current() -> Result<Self, PortalError> {
         let state = use_context::<AppState>().ok_or_else(|| {
             tracing::error!(event = "app_state_missing");
             PortalError::Unavailable
         })?;
         let session = FlowSession::current().await?;
-        Ok(Self::new(state, session, Now::read()))
+        let net = leptos_axum::extract::<axum::Extension<ClientNet>>()
+            .await
+            .map(|axum::Extension(net)| net)
+            .map_err(|_| {
+                tracing::error!(event = "client_network_missing");
+                PortalError::Unavailable
+            })?;
+        let mut ctx = Self::new(state, session, net, Now::read());
+        ctx.take_lease().await?;
+        Ok(ctx)
     }
 
-    pub fn new(state: AppState, session: FlowSession, now: Now) -> Self {
+    pub fn new(state: AppState, session: FlowSession, net: ClientNet, now: Now) -> Self {
         Self {
             state,
             session,
+            net,
             now,
+            lease: None,
         }
+    }
+
+    /// Take this session's step lease. A session without an id yet (a
+    /// fresh browser at step 1) has no flow to protect.
+    pub async fn take_lease(&mut self) -> Result<(), PortalError> {
+        let Some(id) = self.session.0.id() else {
+            return Ok(());
+        };
+        let session = ident_hash(self.state.hmac_key.expose(), &id.to_string());
+        let holder = format!("{:016x}", rand::random::<u64>());
+        let limiter = self.state.limiter.clone();
+        let taken = limiter
+            .lease_step(
+                &session,
+                &holder,
+                self.state.config.step_lease,
+                self.now.millis(),
+            )
+            .await
+            .map_err(|_| PortalError::Unavailable)?;
+        if !taken {
+            tracing::info!(event = "step_in_progress");
+            metrics::rate_limited("step_in_progress");
+            return Err(PortalError::StepInProgress);
+        }
+        self.lease = Some(StepLease {
+            limiter,
+            session,
+            holder,
+            held: true,
+        });
+        Ok(())
     }
 
     /// Count a step's decision and carry it out. The only place that
     /// writes the flow, rotates the session id or redirects after a step.
-    pub async fn conclude(&self, action: Action, decision: Decision) -> Result<(), PortalError> {
-        let outcome = match decision {
-            Ok(outcome) | Err(Exit::Elsewhere(outcome)) => outcome,
+    /// What the step wrote is saved before its lease is given back, so
+    /// the next post of this flow reads it.
+    pub async fn conclude(
+        &mut self,
+        action: Action,
+        decision: Decision,
+    ) -> Result<(), PortalError> {
+        let result = match decision {
+            Ok(outcome) | Err(Exit::Elsewhere(outcome)) => {
+                metrics::step_outcome(action.as_str(), outcome_label(&outcome));
+                self.apply(outcome).await
+            }
             Err(Exit::Refused(error)) => {
                 metrics::step_outcome(action.as_str(), error.class().label);
-                return Err(error);
+                Err(error)
             }
         };
-        metrics::step_outcome(action.as_str(), outcome_label(&outcome));
-        let next = self.apply(outcome).await?;
+        let saved = self.save().await;
+        self.give_lease_back().await;
+        saved?;
+        let next = result?;
         leptos_axum::redirect(next);
         Ok(())
+    }
+
+    /// Save what the step changed now (the session layer would save it
+    /// only after the answer is built, when the lease is already gone).
+    async fn save(&self) -> Result<(), PortalError> {
+        if !self.session.0.is_modified() {
+            return Ok(());
+        }
+        self.session.0.save().await.map_err(|_| {
+            tracing::error!(event = "session_save_failed");
+            PortalError::Unavailable
+        })
+    }
+
+    async fn give_lease_back(&mut self) {
+        if let Some(mut lease) = self.lease.take() {
+            lease.held = false;
+            if lease
+                .limiter
+                .release_step(&lease.session, &lease.holder)
+                .await
+                .is_err()
+            {
+                tracing::warn!(event = "step_lease_release_failed");
+            }
+        }
     }
 
     /// Write what `outcome` says to the session and answer the page the
@@ -196,42 +353,181 @@ impl StepContext {
         }
     }
 
-    /// Whether one more `what` fits this identifier's window. Fails
-    /// closed: when the store can't count, the step stops here.
-    pub async fn within_limit(&self, what: Counted, ident: &str) -> Result<(), PortalError> {
-        match self
-            .state
-            .limiter
-            .check(what, ident, self.now.millis())
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(Limited::StoreDown(_)) => Err(PortalError::Unavailable),
-            Err(Limited::Wait(wait)) => {
-                tracing::warn!(event = "rate_limited", what = ?what, ident);
-                metrics::rate_limited(match what {
-                    Counted::WrongAnswer => "wrong_answers",
-                    Counted::CodeEmail => "code_emails",
-                });
-                Err(match what {
-                    Counted::WrongAnswer => PortalError::TooManyAttempts {
-                        minutes: minutes(wait),
-                    },
-                    Counted::CodeEmail => PortalError::TooManyCodes {
-                        max: self.state.limiter.budget().code_emails,
-                    },
-                })
+    /// Reserve every budget `spend` takes, before any upstream call
+    /// (security: `reserve-budget-first`). Refused when one is spent; what
+    /// was already taken is given back. Fails closed.
+    pub async fn reserve(&self, spend: Spend, ident: &str) -> Result<Spending, PortalError> {
+        let mut spending = Spending::default();
+        for &budget in spend.budgets() {
+            let subject = match budget {
+                Budget::NetworkWrongCodes => self.net.to_string(),
+                Budget::WrongAnswers
+                | Budget::CodeEmails
+                | Budget::WrongCodes
+                | Budget::PortalWrongCodes
+                | Budget::PortalCodeEmails => ident.to_string(),
+            };
+            match self
+                .state
+                .limiter
+                .reserve(budget, &subject, self.now.millis())
+                .await
+            {
+                Ok(reserved) => spending.held.push((budget, reserved)),
+                Err(limited) => {
+                    let refusal = self.over_budget(budget, limited, &spending, ident).await;
+                    match refusal {
+                        // A portal-wide budget crossed by a clean network:
+                        // served, outside the portal's window.
+                        None => continue,
+                        Some(error) => {
+                            self.give_back(&spending).await;
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(spending)
+    }
+
+    /// What a spent budget means for this request: the error the trader
+    /// sees, or `None` when a clean network is still served past a
+    /// portal-wide budget.
+    async fn over_budget(
+        &self,
+        budget: Budget,
+        limited: Limited,
+        spending: &Spending,
+        ident: &str,
+    ) -> Option<PortalError> {
+        let wait = match limited {
+            Limited::StoreDown(_) => return Some(PortalError::Unavailable),
+            Limited::Wait(wait) => wait,
+        };
+        let minutes = minutes(wait);
+        if budget.is_portal_wide() {
+            if let Ok(true) = self
+                .state
+                .limiter
+                .first_crossing(budget, self.now.millis())
+                .await
+            {
+                tracing::error!(
+                    event = "abuse_suspected",
+                    budget = budget.label(),
+                    max = self.state.limiter.budgets().max(budget),
+                    window_minutes = budget.window().as_secs() / 60,
+                    "a portal-wide budget is spent: someone may be guessing codes or flooding code emails"
+                );
+                metrics::abuse_suspected(budget.label());
+            }
+        }
+        metrics::rate_limited(budget.label());
+        tracing::warn!(event = "rate_limited", what = budget.label(), ident, net = %self.net);
+        match budget {
+            Budget::WrongAnswers | Budget::WrongCodes | Budget::NetworkWrongCodes => {
+                Some(PortalError::TooManyAttempts { minutes })
+            }
+            Budget::CodeEmails => Some(PortalError::TooManyCodes {
+                max: self.state.limiter.budgets().code_emails,
+            }),
+            Budget::PortalCodeEmails => Some(PortalError::TooBusy { minutes }),
+            Budget::PortalWrongCodes => {
+                // Past the portal's budget, a network that already guessed
+                // wrong in its window guesses no more; a clean one is served.
+                let guessed_before = spending
+                    .held
+                    .iter()
+                    .any(|(b, reserved)| *b == Budget::NetworkWrongCodes && reserved.count > 1);
+                guessed_before.then_some(PortalError::TooManyAttempts { minutes })
             }
         }
     }
 
-    /// Count one event; a lockout it started comes back.
-    pub async fn count(&self, what: Counted, ident: &str) -> Result<Option<Lockout>, PortalError> {
-        self.state
-            .limiter
-            .record(what, ident, self.now.millis())
-            .await
-            .map_err(|_| PortalError::Unavailable)
+    /// Give every reservation back.
+    async fn give_back(&self, spending: &Spending) {
+        for (_, reserved) in &spending.held {
+            self.state.limiter.release(reserved).await;
+        }
+    }
+
+    /// Keep what `verdict` spent, give back the rest.
+    pub async fn settle(
+        &self,
+        spending: Spending,
+        verdict: Verdict,
+        ident: &str,
+    ) -> Result<Settled, PortalError> {
+        let mut settled = Settled::default();
+        for (budget, reserved) in &spending.held {
+            if budget.spent_on() != verdict {
+                self.state.limiter.release(reserved).await;
+            } else if *budget == Budget::WrongAnswers {
+                settled.lockout = self
+                    .state
+                    .limiter
+                    .wrong_answer_kept(reserved, ident, self.now.millis())
+                    .await
+                    .map_err(|_| PortalError::Unavailable)?;
+            }
+        }
+        Ok(settled)
+    }
+
+    /// One upstream call that spends `spend`: reserved before, settled by
+    /// its answer.
+    pub async fn call<T>(
+        &self,
+        endpoint: Endpoint,
+        spend: Spend,
+        ident: &str,
+        call: impl std::future::Future<Output = Result<T, AutoSharesError>>,
+    ) -> Result<(Result<T, AutoSharesError>, Settled), PortalError> {
+        let spending = self.reserve(spend, ident).await?;
+        let answer = match self.state.gateway.call(endpoint, call).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                self.give_back(&spending).await;
+                return Err(error);
+            }
+        };
+        let verdict = match &answer {
+            Ok(_) => Verdict::Accepted,
+            Err(AutoSharesError::Rejected { .. }) => Verdict::Rejected,
+            Err(AutoSharesError::AppKeyRejected | AutoSharesError::Unavailable(_)) => {
+                Verdict::NotSent
+            }
+        };
+        let settled = self.settle(spending, verdict, ident).await?;
+        Ok((answer, settled))
+    }
+
+    /// A call a known login would make, skipped (a decoy flow, a code that
+    /// can't be one): it spends as if AutoShares had answered `as_if`,
+    /// and takes as long as the call usually does.
+    pub async fn skip(
+        &self,
+        endpoint: Endpoint,
+        spend: Spend,
+        ident: &str,
+        as_if: Verdict,
+    ) -> Result<Settled, PortalError> {
+        let spending = self.reserve(spend, ident).await?;
+        self.state.gateway.skip(endpoint).await;
+        self.settle(spending, as_if, ident).await
+    }
+
+    /// Spend `spend` as if AutoShares had answered `as_if`, with no call
+    /// and no wait (a code that can't be one).
+    pub async fn count_as(
+        &self,
+        spend: Spend,
+        ident: &str,
+        as_if: Verdict,
+    ) -> Result<Settled, PortalError> {
+        let spending = self.reserve(spend, ident).await?;
+        self.settle(spending, as_if, ident).await
     }
 
     /// A refusal after `admit` succeeded means the flow and the page
@@ -255,24 +551,23 @@ impl StepContext {
         Outcome::End(EndReason::TooManyAttempts { minutes })
     }
 
-    /// Ask upstream to email a code, within the per-identifier budget.
+    /// Ask upstream to email a code (step B), within its budgets.
     pub async fn send_code(
         &self,
         login: &str,
         ident: &str,
         answer: Option<&SecretAnswer>,
     ) -> Result<(), PortalError> {
-        self.within_limit(Counted::CodeEmail, ident).await?;
         let client = &self.state.client;
-        match self
-            .state
-            .gateway
-            .call(Endpoint::Reset, client.request_reset(login, answer))
-            .await?
-        {
-            Ok(()) => self.count(Counted::CodeEmail, ident).await.map(drop),
-            Err(err) => Err(gateway::upstream(Endpoint::Reset, ident, &err)),
-        }
+        let (answer, _) = self
+            .call(
+                Endpoint::Reset,
+                Spend::CodeEmail,
+                ident,
+                client.request_reset(login, answer),
+            )
+            .await?;
+        answer.map_err(|err| gateway::upstream(Endpoint::Reset, ident, &err))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::gateway;
 use super::outcome::{Action, Decision, Outcome, StepContext};
+use crate::autoshares::client::SignIn;
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::{AutoSharesError, Unavailable};
 use crate::autoshares::secret::NewPassword;
@@ -11,7 +12,7 @@ use crate::flow::Step;
 
 /// Step 4: the new password, checked here first, then set upstream.
 pub async fn submit_password(password: String, confirmation: String) -> Result<(), PortalError> {
-    let ctx = StepContext::current().await?;
+    let mut ctx = StepContext::current().await?;
     let decision = decide(&ctx, password, confirmation).await;
     ctx.conclude(Action::Password, decision).await
 }
@@ -39,8 +40,16 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
         .await?;
     match outcome {
         Ok(()) => {
-            flow.password_changed().map_err(|r| ctx.refused(r))?;
             tracing::info!(event = "password_changed", ident = %ident);
+            if !landed_here(ctx, flow.login(), &password, &ident).await {
+                // The code belonged to another trader: this flow's trader
+                // must not read "done" (security: `wrong-code-budgets`).
+                return Ok(Outcome::Stay(
+                    flow.touched(ctx.now.secs()),
+                    PortalError::StatusUnknown,
+                ));
+            }
+            flow.password_changed().map_err(|r| ctx.refused(r))?;
             Ok(Outcome::Finish)
         }
         Err(AutoSharesError::Rejected { codes, .. }) => {
@@ -63,5 +72,46 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
             flow.touched(ctx.now.secs()),
             gateway::upstream(Endpoint::Password, &ident, &err),
         )),
+    }
+}
+
+/// Whether the new password signs in at this flow's own login (AutoShares'
+/// `/token`: 200, or 202 asking for a second factor). Step C takes only the
+/// code, so a code mailed to another trader resets *their* password; this
+/// is where the portal finds out. Off (`confirm_reset_sign_in = false`),
+/// every accepted password counts as landed. An AutoShares that can't be
+/// asked is no evidence either way: logged, and counted as landed.
+async fn landed_here(ctx: &StepContext, login: &str, password: &NewPassword, ident: &str) -> bool {
+    if !ctx.state.config.confirm_reset_sign_in {
+        return true;
+    }
+    let sign_in = ctx
+        .state
+        .gateway
+        .call(
+            Endpoint::Token,
+            ctx.state.client.sign_in(login, password.expose(), None),
+        )
+        .await;
+    match sign_in {
+        Ok(Ok(SignIn::Succeeded | SignIn::Expecting { .. })) => true,
+        Ok(Ok(SignIn::Failed)) => {
+            tracing::error!(
+                event = "reset_landed_elsewhere",
+                ident,
+                net = %ctx.net,
+                "a reset code redeemed another trader's reset: their password was changed by this flow"
+            );
+            crate::telemetry::metrics::reset_landed_elsewhere();
+            false
+        }
+        Ok(Err(err)) => {
+            tracing::warn!(event = "reset_unconfirmed", ident, error = %err);
+            true
+        }
+        Err(_) => {
+            tracing::warn!(event = "reset_unconfirmed", ident);
+            true
+        }
     }
 }

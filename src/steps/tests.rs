@@ -18,6 +18,7 @@ use crate::error::PortalError;
 use crate::flow::{EndReason, Step, EXPIRED_PATH};
 use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, Sandbox};
 use crate::state::{build_state, AppState};
+use crate::store::limits::ClientNet;
 
 /// A portal without HTTP: its state (memory store, in-process sandbox)
 /// and one trader's session.
@@ -57,6 +58,7 @@ impl Rig {
         StepContext::new(
             self.state.clone(),
             FlowSession(self.session.clone()),
+            ClientNet::of([192, 0, 2, 1].into(), 64),
             Now::read(),
         )
     }

@@ -39,6 +39,19 @@ pub enum CounterKey {
     CodeEmails(String),
     /// The lockout (and its strikes) of an identifier.
     Lockout(String),
+    /// Wrong codes, per identifier.
+    WrongCodes(String),
+    /// Wrong codes, per client network (an IPv4 address or an IPv6 prefix).
+    NetworkWrongCodes(String),
+    /// Wrong codes, the whole portal.
+    PortalWrongCodes,
+    /// Code emails, the whole portal.
+    PortalCodeEmails,
+    /// Whether an abuse window was already reported, per budget name.
+    AbuseReported(&'static str),
+    /// The lease that lets one step of a flow run at a time, per hashed
+    /// session id.
+    StepLease(String),
 }
 
 impl CounterKey {
@@ -48,6 +61,12 @@ impl CounterKey {
             CounterKey::WrongAnswers(ident) => format!("wrong-answers:{ident}"),
             CounterKey::CodeEmails(ident) => format!("code-emails:{ident}"),
             CounterKey::Lockout(ident) => format!("lockout:{ident}"),
+            CounterKey::WrongCodes(ident) => format!("wrong-codes:{ident}"),
+            CounterKey::NetworkWrongCodes(net) => format!("network-wrong-codes:{net}"),
+            CounterKey::PortalWrongCodes => "portal-wrong-codes".to_string(),
+            CounterKey::PortalCodeEmails => "portal-code-emails".to_string(),
+            CounterKey::AbuseReported(budget) => format!("abuse-reported:{budget}"),
+            CounterKey::StepLease(session) => format!("step-lease:{session}"),
         }
     }
 }
@@ -82,6 +101,18 @@ pub struct WindowCount {
     pub count: u32,
     /// When the oldest event in the window happened.
     pub oldest: Option<Millis>,
+}
+
+/// One event taken in a window before it happened ([`Counters::reserve`]):
+/// kept when it happened, given back ([`Counters::release`]) when the
+/// outcome proves it did not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reserved {
+    pub key: CounterKey,
+    /// The event's id in its window.
+    pub id: String,
+    /// Events in the window, this one included.
+    pub count: u32,
 }
 
 /// A lockout: how many in a row, and until when.
@@ -183,6 +214,31 @@ pub trait Counters: Send + Sync {
         now: Millis,
     ) -> Result<Lockout, StoreError>;
 
+    /// Take one event in `key`'s window if fewer than `max` are in it, in
+    /// one atomic step; else the window as it is (to say how long to wait).
+    async fn reserve(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError>;
+    /// Give a reserved event back: it did not happen.
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError>;
+    /// Empty `key`'s window (a lockout started in its place).
+    async fn clear(&self, key: &CounterKey) -> Result<(), StoreError>;
+    /// Take the lease `key` for `holder` until `ttl` from `now`, unless
+    /// someone else holds it; whether it was taken. A crashed holder's
+    /// lease expires by itself.
+    async fn lease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Give the lease back, if `holder` still holds it.
+    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError>;
     /// One round trip, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;
 }
@@ -245,6 +301,42 @@ impl Counters for Watched {
         now: Millis,
     ) -> Result<Lockout, StoreError> {
         self.health.watch(self.inner.strike(key, policy, now)).await
+    }
+
+    async fn reserve(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
+        self.health
+            .watch(self.inner.reserve(key, window, max, now))
+            .await
+    }
+
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        self.health.watch(self.inner.release(reserved)).await
+    }
+
+    async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {
+        self.health.watch(self.inner.clear(key)).await
+    }
+
+    async fn lease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        self.health
+            .watch(self.inner.lease(key, holder, ttl, now))
+            .await
+    }
+
+    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+        self.health.watch(self.inner.unlease(key, holder)).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,57 +1,209 @@
-//! [ssr] Rate limits: a token bucket per client address, and sliding
-//! windows per hashed identifier (wrong answers, code emails). Wrong
-//! answers that fill their window lock the identifier out, for twice as
-//! long each time (security: `wrong-answer-lockout`).
+//! [ssr] Rate limits and budgets: a token bucket per client network, and
+//! sliding windows per hashed identifier, per network and for the whole
+//! portal. Wrong answers that fill their window lock the identifier out,
+//! for twice as long each time (security: `wrong-answer-lockout`).
+//!
+//! Every budget a step spends is *reserved* before its upstream call, in
+//! one atomic store operation ("take one if under the limit"), and given
+//! back only when the outcome proves it was not spent (security:
+//! `reserve-budget-first`): posts that arrive together can't all see the
+//! same unspent budget.
 //!
 //! This is the policy; the counting happens in the state store
 //! ([`crate::store::Counters`]), so every instance sharing a store counts
 //! as one and a restart refills nobody's budget. When the store can't
 //! count, nothing is allowed: limits fail closed.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ipnet::Ipv6Net;
+
 use crate::store::counters::millis;
-use crate::store::{CounterKey, Counters, Lockout, LockoutPolicy, Millis, StoreError};
+use crate::store::{
+    CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, StoreError, WindowCount,
+};
 
-/// What a window counts.
+/// Every budget a step may spend: a sliding window in the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Counted {
-    WrongAnswer,
-    CodeEmail,
+pub enum Budget {
+    /// Wrong answers per login (15 minutes); filling it locks the login out.
+    WrongAnswers,
+    /// Code emails per login (an hour).
+    CodeEmails,
+    /// Wrong codes per login (an hour).
+    WrongCodes,
+    /// Wrong codes per client network (an hour).
+    NetworkWrongCodes,
+    /// Wrong codes, the whole portal (10 minutes).
+    PortalWrongCodes,
+    /// Code emails, the whole portal (an hour).
+    PortalCodeEmails,
 }
 
-impl Counted {
-    fn window(self) -> Duration {
-        match self {
-            Counted::WrongAnswer => Duration::from_secs(15 * 60),
-            Counted::CodeEmail => Duration::from_secs(60 * 60),
-        }
-    }
-
-    fn key(self, ident: &str) -> CounterKey {
-        match self {
-            Counted::WrongAnswer => CounterKey::WrongAnswers(ident.to_string()),
-            Counted::CodeEmail => CounterKey::CodeEmails(ident.to_string()),
-        }
-    }
-}
-
-/// Events allowed per identifier in each window (security: `wrong-answer-lockout`, `code-email-cap`).
+/// What an upstream call's answer proves happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IdentifierBudget {
-    /// Wrong answers per 15 minutes.
-    pub wrong_answers: u32,
-    /// Code emails per hour.
-    pub code_emails: u32,
+pub enum Verdict {
+    /// AutoShares accepted: a code was emailed, an answer or a code was right.
+    Accepted,
+    /// AutoShares refused: a wrong answer, a wrong code.
+    Rejected,
+    /// No answer (unavailable, timed out, never sent): nothing happened.
+    NotSent,
 }
 
-impl Default for IdentifierBudget {
+impl Budget {
+    pub fn window(self) -> Duration {
+        match self {
+            Budget::WrongAnswers => Duration::from_secs(15 * 60),
+            Budget::PortalWrongCodes => Duration::from_secs(10 * 60),
+            Budget::CodeEmails
+            | Budget::WrongCodes
+            | Budget::NetworkWrongCodes
+            | Budget::PortalCodeEmails => Duration::from_secs(60 * 60),
+        }
+    }
+
+    /// The verdict that spends this budget: a code email is spent when
+    /// AutoShares accepted the request, a wrong answer or code when it
+    /// refused. Any other verdict gives the reservation back.
+    pub fn spent_on(self) -> Verdict {
+        match self {
+            Budget::CodeEmails | Budget::PortalCodeEmails => Verdict::Accepted,
+            Budget::WrongAnswers
+            | Budget::WrongCodes
+            | Budget::NetworkWrongCodes
+            | Budget::PortalWrongCodes => Verdict::Rejected,
+        }
+    }
+
+    /// The metric's `kind` label, and the name in logs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Budget::WrongAnswers => "wrong_answers",
+            Budget::CodeEmails => "code_emails",
+            Budget::WrongCodes => "wrong_codes",
+            Budget::NetworkWrongCodes => "network_wrong_codes",
+            Budget::PortalWrongCodes => "portal_wrong_codes",
+            Budget::PortalCodeEmails => "portal_code_emails",
+        }
+    }
+
+    /// Whether the budget is the whole portal's (no subject).
+    pub fn is_portal_wide(self) -> bool {
+        match self {
+            Budget::PortalWrongCodes | Budget::PortalCodeEmails => true,
+            Budget::WrongAnswers
+            | Budget::CodeEmails
+            | Budget::WrongCodes
+            | Budget::NetworkWrongCodes => false,
+        }
+    }
+
+    fn key(self, subject: &str) -> CounterKey {
+        let subject = subject.to_string();
+        match self {
+            Budget::WrongAnswers => CounterKey::WrongAnswers(subject),
+            Budget::CodeEmails => CounterKey::CodeEmails(subject),
+            Budget::WrongCodes => CounterKey::WrongCodes(subject),
+            Budget::NetworkWrongCodes => CounterKey::NetworkWrongCodes(subject),
+            Budget::PortalWrongCodes => CounterKey::PortalWrongCodes,
+            Budget::PortalCodeEmails => CounterKey::PortalCodeEmails,
+        }
+    }
+}
+
+/// How many events each budget allows in its window (every one a
+/// setting; the README explains the defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budgets {
+    /// Wrong answers per login per 15 minutes.
+    pub wrong_answers: u32,
+    /// Code emails per login per hour.
+    pub code_emails: u32,
+    /// Wrong codes per login per hour.
+    pub wrong_codes_per_login: u32,
+    /// Wrong codes per client network per hour.
+    pub wrong_codes_per_network: u32,
+    /// Wrong codes, the whole portal, per 10 minutes.
+    pub portal_wrong_codes: u32,
+    /// Code emails, the whole portal, per hour.
+    pub portal_code_emails: u32,
+}
+
+impl Default for Budgets {
     fn default() -> Self {
         Self {
             wrong_answers: 5,
             code_emails: 3,
+            wrong_codes_per_login: 10,
+            wrong_codes_per_network: 10,
+            portal_wrong_codes: 30,
+            portal_code_emails: 100,
+        }
+    }
+}
+
+impl Budgets {
+    pub fn max(&self, budget: Budget) -> u32 {
+        match budget {
+            Budget::WrongAnswers => self.wrong_answers,
+            Budget::CodeEmails => self.code_emails,
+            Budget::WrongCodes => self.wrong_codes_per_login,
+            Budget::NetworkWrongCodes => self.wrong_codes_per_network,
+            Budget::PortalWrongCodes => self.portal_wrong_codes,
+            Budget::PortalCodeEmails => self.portal_code_emails,
+        }
+        .max(1)
+    }
+}
+
+/// The network a client counts as (security: `network-grouped-addresses`):
+/// an IPv4 address, or the IPv6 prefix of `ipv6_prefix` bits (IPv4-mapped
+/// IPv6 counts as IPv4). One attacker with a /64 is one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientNet {
+    addr: IpAddr,
+    prefix: Option<u8>,
+}
+
+impl ClientNet {
+    pub fn of(ip: IpAddr, ipv6_prefix: u8) -> ClientNet {
+        match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => ClientNet {
+                    addr: IpAddr::V4(v4),
+                    prefix: None,
+                },
+                None => {
+                    let prefix = ipv6_prefix.min(128);
+                    let net = Ipv6Net::new(v6, prefix).map_or(v6, |n| n.trunc().addr());
+                    ClientNet {
+                        addr: IpAddr::V6(net),
+                        prefix: Some(prefix),
+                    }
+                }
+            },
+            IpAddr::V4(_) => ClientNet {
+                addr: ip,
+                prefix: None,
+            },
+        }
+    }
+
+    /// The network's first address: what its token bucket is keyed by.
+    pub fn addr(self) -> IpAddr {
+        self.addr
+    }
+}
+
+impl fmt::Display for ClientNet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.prefix {
+            Some(prefix) => write!(f, "{}/{prefix}", self.addr),
+            None => write!(f, "{}", self.addr),
         }
     }
 }
@@ -73,73 +225,93 @@ impl From<StoreError> for Limited {
 
 pub struct Limiter {
     counters: Arc<dyn Counters>,
-    budget: IdentifierBudget,
+    budgets: Budgets,
     lockouts: LockoutPolicy,
 }
 
 impl Limiter {
-    pub fn new(counters: Arc<dyn Counters>, budget: IdentifierBudget) -> Self {
+    pub fn new(counters: Arc<dyn Counters>, budgets: Budgets) -> Self {
         Self {
             counters,
-            budget,
+            budgets,
             lockouts: LockoutPolicy::default(),
         }
     }
 
-    pub fn budget(&self) -> IdentifierBudget {
-        self.budget
+    pub fn budgets(&self) -> Budgets {
+        self.budgets
     }
 
-    /// Take one token for this address, or say how long until one is free.
-    pub async fn take_ip(&self, ip: IpAddr) -> Result<(), Limited> {
-        self.counters.take_token(ip).await?.map_err(Limited::Wait)
+    /// Take one token for this network, or say how long until one is free.
+    pub async fn take_token(&self, net: ClientNet) -> Result<(), Limited> {
+        self.counters
+            .take_token(net.addr())
+            .await?
+            .map_err(Limited::Wait)
     }
 
-    /// Whether one more event is allowed for this identifier now; if not,
-    /// how long until it is.
-    pub async fn check(&self, what: Counted, ident: &str, now: Millis) -> Result<(), Limited> {
-        if what == Counted::WrongAnswer {
-            let key = CounterKey::Lockout(ident.to_string());
+    /// Reserve one event of `budget` for `subject` (a hashed identifier or
+    /// a network; ignored for the portal-wide budgets), or say how long
+    /// until one is free. A login that is locked out gets no wrong-answer
+    /// reservation until the lockout ends.
+    pub async fn reserve(
+        &self,
+        budget: Budget,
+        subject: &str,
+        now: Millis,
+    ) -> Result<Reserved, Limited> {
+        if budget == Budget::WrongAnswers {
+            let key = CounterKey::Lockout(subject.to_string());
             if let Some(lockout) = self.counters.lockout(&key, &self.lockouts, now).await? {
                 if lockout.until > now {
                     return Err(Limited::Wait(until(lockout.until, now)));
                 }
             }
         }
-        let window = self
+        match self
             .counters
-            .window(&what.key(ident), what.window(), now)
-            .await?;
-        match window.oldest {
-            Some(oldest) if window.count >= self.max(what) => {
-                Err(Limited::Wait(until(oldest + millis(what.window()), now)))
+            .reserve(
+                &budget.key(subject),
+                budget.window(),
+                self.budgets.max(budget),
+                now,
+            )
+            .await?
+        {
+            Ok(reserved) => Ok(reserved),
+            Err(WindowCount { oldest, .. }) => {
+                Err(Limited::Wait(oldest.map_or(budget.window(), |oldest| {
+                    until(oldest + millis(budget.window()), now)
+                })))
             }
-            _ => Ok(()),
         }
     }
 
-    /// Record one event for this identifier. A wrong answer that fills the
-    /// window starts a lockout, twice as long as the one before it; that
-    /// lockout comes back.
-    pub async fn record(
+    /// Give a reservation back. If the store can't, the event stays
+    /// counted: the budget errs on the safe side.
+    pub async fn release(&self, reserved: &Reserved) {
+        if let Err(err) = self.counters.release(reserved).await {
+            tracing::warn!(event = "budget_release_failed", error = %err);
+        }
+    }
+
+    /// A wrong answer was kept: when it filled the window, the login is
+    /// locked out (twice as long as the last time) and the window starts
+    /// afresh; that lockout comes back.
+    pub async fn wrong_answer_kept(
         &self,
-        what: Counted,
+        reserved: &Reserved,
         ident: &str,
         now: Millis,
     ) -> Result<Option<Lockout>, StoreError> {
-        let locks = what == Counted::WrongAnswer;
-        let max = self.max(what);
-        let count = self
-            .counters
-            .hit(&what.key(ident), what.window(), locks.then_some(max), now)
-            .await?;
-        if !locks || count < max {
+        if reserved.count < self.budgets.max(Budget::WrongAnswers) {
             return Ok(None);
         }
         let lockout = self
             .counters
             .strike(&CounterKey::Lockout(ident.to_string()), &self.lockouts, now)
             .await?;
+        self.counters.clear(&reserved.key).await?;
         tracing::warn!(
             event = "identifier_locked_out",
             ident,
@@ -149,12 +321,57 @@ impl Limiter {
         Ok(Some(lockout))
     }
 
-    fn max(&self, what: Counted) -> u32 {
-        match what {
-            Counted::WrongAnswer => self.budget.wrong_answers,
-            Counted::CodeEmail => self.budget.code_emails,
-        }
-        .max(1)
+    /// Whether `subject` has any event of `budget` in its window now.
+    pub async fn has_any(
+        &self,
+        budget: Budget,
+        subject: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let window = self
+            .counters
+            .window(&budget.key(subject), budget.window(), now)
+            .await?;
+        Ok(window.count > 0)
+    }
+
+    /// The first time in a window that a portal-wide budget is crossed:
+    /// true once per window across every instance (a lease that lasts the
+    /// window).
+    pub async fn first_crossing(&self, budget: Budget, now: Millis) -> Result<bool, StoreError> {
+        self.counters
+            .lease(
+                &CounterKey::AbuseReported(budget.label()),
+                "reported",
+                budget.window(),
+                now,
+            )
+            .await
+    }
+
+    /// Take the step lease of a session for `ttl` (security:
+    /// `one-step-per-flow`).
+    pub async fn lease_step(
+        &self,
+        session: &str,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        self.counters
+            .lease(
+                &CounterKey::StepLease(session.to_string()),
+                holder,
+                ttl,
+                now,
+            )
+            .await
+    }
+
+    pub async fn release_step(&self, session: &str, holder: &str) -> Result<(), StoreError> {
+        self.counters
+            .unlease(&CounterKey::StepLease(session.to_string()), holder)
+            .await
     }
 }
 
@@ -184,28 +401,62 @@ mod tests {
             per_minute: 30,
             burst: 10,
         });
-        Limiter::new(Arc::new(counters), IdentifierBudget::default())
+        Limiter::new(Arc::new(counters), Budgets::default())
     }
 
-    async fn wait(limiter: &Limiter, what: Counted, ident: &str, now: Millis) -> Duration {
-        match limiter.check(what, ident, now).await {
+    async fn wait(limiter: &Limiter, what: Budget, ident: &str, now: Millis) -> Duration {
+        match limiter.reserve(what, ident, now).await {
             Err(Limited::Wait(wait)) => wait,
             other => panic!("expected a wait, got {other:?}"),
         }
     }
 
+    /// Whether one more is allowed now, without spending it.
+    async fn allowed(limiter: &Limiter, what: Budget, ident: &str, now: Millis) -> bool {
+        match limiter.reserve(what, ident, now).await {
+            Ok(reserved) => {
+                limiter.release(&reserved).await;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// One wrong answer, kept; the lockout it started, if any.
+    async fn wrong_answer(limiter: &Limiter, ident: &str, now: Millis) -> Option<Lockout> {
+        let reserved = limiter
+            .reserve(Budget::WrongAnswers, ident, now)
+            .await
+            .unwrap();
+        limiter
+            .wrong_answer_kept(&reserved, ident, now)
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn the_bucket_allows_a_burst_then_refuses_per_address() {
         let limiter = limiter();
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let net = |ip: &str| ClientNet::of(ip.parse().unwrap(), 64);
         for _ in 0..10 {
-            assert!(limiter.take_ip(ip).await.is_ok());
+            assert!(limiter.take_token(net("127.0.0.1")).await.is_ok());
         }
-        match limiter.take_ip(ip).await {
+        match limiter.take_token(net("127.0.0.1")).await {
             Err(Limited::Wait(wait)) => assert!(wait <= Duration::from_secs(2), "{wait:?}"),
             other => panic!("{other:?}"),
         }
-        assert!(limiter.take_ip("127.0.0.2".parse().unwrap()).await.is_ok());
+        assert!(limiter.take_token(net("127.0.0.2")).await.is_ok());
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_prefix_and_mapped_ones_as_ipv4() {
+        let net = |ip: &str, prefix| ClientNet::of(ip.parse().unwrap(), prefix).to_string();
+        assert_eq!(net("2001:db8:1:2:aaaa::1", 64), "2001:db8:1:2::/64");
+        assert_eq!(net("2001:db8:1:2:bbbb::9", 64), "2001:db8:1:2::/64");
+        assert_eq!(net("2001:db8:1:2:bbbb::9", 48), "2001:db8:1::/48");
+        assert_eq!(net("::ffff:192.0.2.7", 64), "192.0.2.7");
+        assert_eq!(net("192.0.2.7", 64), "192.0.2.7");
+        assert_ne!(net("2001:db8:1:3::1", 64), net("2001:db8:1:2::1", 64));
     }
 
     #[tokio::test]
@@ -213,18 +464,43 @@ mod tests {
         let limiter = limiter();
         let t0 = now_millis();
         for _ in 0..3 {
-            assert!(limiter.check(Counted::CodeEmail, "h1", t0).await.is_ok());
-            limiter.record(Counted::CodeEmail, "h1", t0).await.unwrap();
+            assert!(limiter.reserve(Budget::CodeEmails, "h1", t0).await.is_ok());
         }
         assert_eq!(
-            minutes(wait(&limiter, Counted::CodeEmail, "h1", t0).await),
+            minutes(wait(&limiter, Budget::CodeEmails, "h1", t0).await),
             60
         );
-        assert!(limiter.check(Counted::CodeEmail, "h2", t0).await.is_ok());
-        assert!(limiter
-            .check(Counted::CodeEmail, "h1", t0 + 60 * MIN)
-            .await
-            .is_ok());
+        assert!(allowed(&limiter, Budget::CodeEmails, "h2", t0).await);
+        assert!(allowed(&limiter, Budget::CodeEmails, "h1", t0 + 60 * MIN).await);
+    }
+
+    #[tokio::test]
+    async fn a_released_reservation_frees_its_place() {
+        let limiter = limiter();
+        let t0 = now_millis();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(limiter.reserve(Budget::CodeEmails, "h1", t0).await.unwrap());
+        }
+        assert!(!allowed(&limiter, Budget::CodeEmails, "h1", t0).await);
+        limiter.release(&held[1]).await;
+        assert!(limiter.reserve(Budget::CodeEmails, "h1", t0).await.is_ok());
+        assert!(!allowed(&limiter, Budget::CodeEmails, "h1", t0).await);
+    }
+
+    #[tokio::test]
+    async fn parallel_reservations_never_exceed_the_budget() {
+        let limiter = Arc::new(limiter());
+        let t0 = now_millis();
+        let tries = (0..40).map(|_| {
+            let limiter = limiter.clone();
+            tokio::spawn(async move { limiter.reserve(Budget::WrongCodes, "h1", t0).await.is_ok() })
+        });
+        let mut granted = 0;
+        for t in tries {
+            granted += u32::from(t.await.unwrap());
+        }
+        assert_eq!(granted, Budgets::default().wrong_codes_per_login);
     }
 
     #[tokio::test]
@@ -233,23 +509,16 @@ mod tests {
         let mut now = now_millis();
         for expected in [15, 30, 60, 120] {
             for i in 0..5 {
-                assert!(limiter.check(Counted::WrongAnswer, "h1", now).await.is_ok());
-                let lockout = limiter
-                    .record(Counted::WrongAnswer, "h1", now)
-                    .await
-                    .unwrap();
+                let lockout = wrong_answer(&limiter, "h1", now).await;
                 assert_eq!(lockout.is_some(), i == 4);
             }
-            let wait = wait(&limiter, Counted::WrongAnswer, "h1", now).await;
+            let wait = wait(&limiter, Budget::WrongAnswers, "h1", now).await;
             assert_eq!(minutes(wait), expected);
-            assert!(limiter.check(Counted::WrongAnswer, "h2", now).await.is_ok());
+            assert!(allowed(&limiter, Budget::WrongAnswers, "h2", now).await);
             let end = now + millis(wait);
-            assert!(limiter
-                .check(Counted::WrongAnswer, "h1", end - 1000)
-                .await
-                .is_err());
+            assert!(!allowed(&limiter, Budget::WrongAnswers, "h1", end - 1000).await);
             now = end;
-            assert!(limiter.check(Counted::WrongAnswer, "h1", now).await.is_ok());
+            assert!(allowed(&limiter, Budget::WrongAnswers, "h1", now).await);
         }
     }
 
@@ -258,20 +527,14 @@ mod tests {
         let limiter = limiter();
         let t0 = now_millis();
         for _ in 0..5 {
-            limiter
-                .record(Counted::WrongAnswer, "h1", t0)
-                .await
-                .unwrap();
+            wrong_answer(&limiter, "h1", t0).await;
         }
         let later = t0 + 15 * MIN + 24 * 60 * MIN;
         for _ in 0..5 {
-            limiter
-                .record(Counted::WrongAnswer, "h1", later)
-                .await
-                .unwrap();
+            wrong_answer(&limiter, "h1", later).await;
         }
         assert_eq!(
-            minutes(wait(&limiter, Counted::WrongAnswer, "h1", later).await),
+            minutes(wait(&limiter, Budget::WrongAnswers, "h1", later).await),
             15
         );
     }
@@ -283,10 +546,10 @@ mod tests {
         for i in 0..20 {
             let t = t0 + i * 4 * MIN;
             assert!(
-                limiter.check(Counted::WrongAnswer, "h1", t).await.is_ok(),
+                allowed(&limiter, Budget::WrongAnswers, "h1", t).await,
                 "{i}"
             );
-            limiter.record(Counted::WrongAnswer, "h1", t).await.unwrap();
+            assert_eq!(wrong_answer(&limiter, "h1", t).await, None, "{i}");
         }
     }
 

@@ -22,7 +22,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
     WindowCount,
 };
 use super::{StoreError, SWEEP_EVERY};
@@ -137,18 +137,29 @@ pub struct MemoryCounters {
     clock: DefaultClock,
     windows: std::sync::Mutex<HashMap<CounterKey, Window>>,
     lockouts: std::sync::Mutex<HashMap<CounterKey, (Lockout, Millis)>>,
+    /// Lease → (holder, expiry).
+    leases: std::sync::Mutex<HashMap<CounterKey, (String, Millis)>>,
 }
 
+/// A window's events: (when, id), oldest first.
 struct Window {
-    events: VecDeque<Millis>,
+    events: VecDeque<(Millis, u64)>,
     length: Millis,
 }
 
 impl Window {
     fn prune(&mut self, now: Millis) {
-        while self.events.front().is_some_and(|t| now - *t >= self.length) {
+        while self
+            .events
+            .front()
+            .is_some_and(|(t, _)| now - *t >= self.length)
+        {
             self.events.pop_front();
         }
+    }
+
+    fn count(&self) -> u32 {
+        u32::try_from(self.events.len()).unwrap_or(u32::MAX)
     }
 }
 
@@ -165,6 +176,7 @@ impl MemoryCounters {
             clock: DefaultClock::default(),
             windows: Default::default(),
             lockouts: Default::default(),
+            leases: Default::default(),
         }
     }
 
@@ -194,6 +206,9 @@ impl MemoryCounters {
         if let Ok(mut lockouts) = self.lockouts.lock() {
             lockouts.retain(|_, (l, forget_after)| now.saturating_sub(l.until) < *forget_after);
         }
+        if let Ok(mut leases) = self.leases.lock() {
+            leases.retain(|_, (_, expires)| *expires > now);
+        }
     }
 }
 
@@ -219,8 +234,8 @@ impl Counters for MemoryCounters {
         w.length = millis(window);
         w.prune(now);
         Ok(WindowCount {
-            count: u32::try_from(w.events.len()).unwrap_or(u32::MAX),
-            oldest: w.events.front().copied(),
+            count: w.count(),
+            oldest: w.events.front().map(|(t, _)| *t),
         })
     }
 
@@ -238,8 +253,8 @@ impl Counters for MemoryCounters {
         });
         w.length = millis(window);
         w.prune(now);
-        w.events.push_back(now);
-        let count = u32::try_from(w.events.len()).unwrap_or(u32::MAX);
+        w.events.push_back((now, rand::random()));
+        let count = w.count();
         if empty_at.is_some_and(|at| count >= at) {
             w.events.clear();
         }
@@ -269,6 +284,73 @@ impl Counters for MemoryCounters {
         let next = policy.next(lockouts.get(key).map(|(l, _)| *l), now);
         lockouts.insert(key.clone(), (next, millis(policy.forget_after)));
         Ok(next)
+    }
+
+    async fn reserve(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
+        let mut windows = self.windows.lock().map_err(poisoned)?;
+        let w = windows.entry(key.clone()).or_insert_with(|| Window {
+            events: VecDeque::new(),
+            length: millis(window),
+        });
+        w.length = millis(window);
+        w.prune(now);
+        if w.count() >= max {
+            return Ok(Err(WindowCount {
+                count: w.count(),
+                oldest: w.events.front().map(|(t, _)| *t),
+            }));
+        }
+        let id: u64 = rand::random();
+        w.events.push_back((now, id));
+        Ok(Ok(Reserved {
+            key: key.clone(),
+            id: id.to_string(),
+            count: w.count(),
+        }))
+    }
+
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        let mut windows = self.windows.lock().map_err(poisoned)?;
+        if let Some(w) = windows.get_mut(&reserved.key) {
+            w.events.retain(|(_, id)| id.to_string() != reserved.id);
+        }
+        Ok(())
+    }
+
+    async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {
+        self.windows.lock().map_err(poisoned)?.remove(key);
+        Ok(())
+    }
+
+    async fn lease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let mut leases = self.leases.lock().map_err(poisoned)?;
+        match leases.get(key) {
+            Some((_, expires)) if *expires > now => Ok(false),
+            Some(_) | None => {
+                leases.insert(key.clone(), (holder.to_string(), now + millis(ttl)));
+                Ok(true)
+            }
+        }
+    }
+
+    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+        let mut leases = self.leases.lock().map_err(poisoned)?;
+        if leases.get(key).is_some_and(|(h, _)| h == holder) {
+            leases.remove(key);
+        }
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -28,7 +28,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use counters::{BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, WindowCount};
+pub use counters::{
+    BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, WindowCount,
+};
 pub use health::Health;
 pub use sessions::{Engine, SessionBackend};
 

@@ -22,7 +22,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
     WindowCount,
 };
 use super::{StoreError, STORE_TIMEOUT};
@@ -54,6 +54,27 @@ end
 return n
 ";
 
+const RESERVE: &str = r"
+local now = tonumber(ARGV[1])
+local len = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - len)
+local n = redis.call('ZCARD', KEYS[1])
+if n >= max then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if oldest[2] then return {0, n, tonumber(oldest[2])} end
+  return {0, n}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], len)
+return {1, n + 1}
+";
+const UNLEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
 const STRIKE: &str = r"
 local now = tonumber(ARGV[1])
 local first = tonumber(ARGV[2])
@@ -267,6 +288,95 @@ impl Counters for RedisDb {
                 "redis: unexpected reply to the strike script",
             )),
         }
+    }
+
+    async fn reserve(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
+        let id = format!("{now}-{:016x}", rand::random::<u64>());
+        let reply: Vec<i64> = self
+            .script(
+                RESERVE,
+                key.as_key(),
+                vec![
+                    now.into(),
+                    millis(window).into(),
+                    i64::from(max).into(),
+                    id.clone().into(),
+                ],
+            )
+            .await?;
+        let count = |n: &i64| u32::try_from(*n).unwrap_or(u32::MAX);
+        match reply.as_slice() {
+            [1, n, ..] => Ok(Ok(Reserved {
+                key: key.clone(),
+                id,
+                count: count(n),
+            })),
+            [_, n, rest @ ..] => Ok(Err(WindowCount {
+                count: count(n),
+                oldest: rest.first().copied(),
+            })),
+            _ => Err(StoreError::new(
+                "redis: unexpected reply to the reserve script",
+            )),
+        }
+    }
+
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        let _: i64 = self
+            .pool
+            .next()
+            .zrem(
+                format!("{PREFIX}{}", reserved.key.as_key()),
+                reserved.id.clone(),
+            )
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {
+        let _: i64 = self
+            .pool
+            .next()
+            .del(format!("{PREFIX}{}", key.as_key()))
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn lease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        _now: Millis,
+    ) -> Result<bool, StoreError> {
+        let set: Option<String> = self
+            .pool
+            .next()
+            .set(
+                format!("{PREFIX}{}", key.as_key()),
+                holder,
+                Some(Expiration::PX(millis(ttl).max(1))),
+                Some(SetOptions::NX),
+                false,
+            )
+            .await
+            .map_err(failed)?;
+        Ok(set.is_some())
+    }
+
+    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+        let _: i64 = self
+            .script(UNLEASE, key.as_key(), vec![holder.into()])
+            .await?;
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -18,7 +18,7 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_rusqlite_store::RusqliteStore;
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
     WindowCount,
 };
 use super::{Health, StoreError, SWEEP_EVERY};
@@ -40,6 +40,11 @@ const SCHEMA: &str = "
     create table if not exists portal_secrets (
         name text primary key not null,
         value blob not null
+    );
+    create table if not exists leases (
+        key text primary key not null,
+        holder text not null,
+        expires integer not null
     );
     create table if not exists buckets (
         key text primary key not null,
@@ -119,7 +124,8 @@ impl SqliteDb {
             Ok(
                 c.execute("delete from counter_events where expires <= ?1", [now])?
                     + c.execute("delete from buckets where expires <= ?1", [now])?
-                    + c.execute("delete from lockouts where forget_at <= ?1", [now])?,
+                    + c.execute("delete from lockouts where forget_at <= ?1", [now])?
+                    + c.execute("delete from leases where expires <= ?1", [now])?,
             )
         })
         .await
@@ -312,6 +318,96 @@ impl Counters for SqliteDb {
                 ],
             )?;
             Ok(next)
+        })
+        .await
+    }
+
+    async fn reserve(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
+        let counter = key.clone();
+        let key = key.as_key();
+        let length = millis(window);
+        self.run(move |tx| {
+            tx.prepare_cached("delete from counter_events where key = ?1 and at <= ?2")?
+                .execute(params![key, now - length])?;
+            let (n, oldest): (i64, Option<Millis>) = tx
+                .prepare_cached("select count(*), min(at) from counter_events where key = ?1")?
+                .query_row([&key], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            if count(n) >= max {
+                return Ok(Err(WindowCount {
+                    count: count(n),
+                    oldest,
+                }));
+            }
+            tx.prepare_cached("insert into counter_events (key, at, expires) values (?1, ?2, ?3)")?
+                .execute(params![key, now, now + length])?;
+            Ok(Ok(Reserved {
+                key: counter,
+                id: tx.last_insert_rowid().to_string(),
+                count: count(n).saturating_add(1),
+            }))
+        })
+        .await
+    }
+
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        let key = reserved.key.as_key();
+        let Ok(id) = reserved.id.parse::<i64>() else {
+            return Ok(());
+        };
+        self.run(move |tx| {
+            tx.prepare_cached("delete from counter_events where rowid = ?1 and key = ?2")?
+                .execute(params![id, key])
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {
+        let key = key.as_key();
+        self.run(move |tx| {
+            tx.execute("delete from counter_events where key = ?1", [&key])
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn lease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let key = key.as_key();
+        let holder = holder.to_string();
+        let expires = now + millis(ttl);
+        self.run(move |tx| {
+            tx.prepare_cached("delete from leases where key = ?1 and expires <= ?2")?
+                .execute(params![key, now])?;
+            let taken = tx
+                .prepare_cached(
+                    "insert into leases (key, holder, expires) values (?1, ?2, ?3)
+                     on conflict(key) do nothing",
+                )?
+                .execute(params![key, holder, expires])?;
+            Ok(taken == 1)
+        })
+        .await
+    }
+
+    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+        let key = key.as_key();
+        let holder = holder.to_string();
+        self.run(move |tx| {
+            tx.prepare_cached("delete from leases where key = ?1 and holder = ?2")?
+                .execute(params![key, holder])
+                .map(drop)
         })
         .await
     }

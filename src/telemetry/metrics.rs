@@ -27,6 +27,8 @@ pub const UPSTREAM_DURATION: &str = "portal_upstream_call_duration_seconds";
 pub const UPSTREAM_IN_FLIGHT: &str = "portal_upstream_in_flight";
 pub const RATE_LIMITED: &str = "portal_rate_limited_total";
 pub const CSRF_REJECTED: &str = "portal_csrf_rejections_total";
+pub const ABUSE_SUSPECTED: &str = "portal_abuse_suspected_total";
+pub const RESET_LANDED_ELSEWHERE: &str = "portal_reset_landed_elsewhere_total";
 pub const LIVE_SESSIONS: &str = "portal_live_sessions";
 pub use crate::store::health::STORE_ERRORS;
 pub const BUILD_INFO: &str = "portal_build_info";
@@ -76,6 +78,14 @@ fn describe() {
         CSRF_REJECTED,
         "Posts refused because they came from another origin"
     );
+    describe_counter!(
+        ABUSE_SUSPECTED,
+        "Portal-wide budgets crossed (wrong codes per 10 minutes, code emails per hour), once per window"
+    );
+    describe_counter!(
+        RESET_LANDED_ELSEWHERE,
+        "New passwords that did not sign in at the flow's own login: a code that belonged to another trader"
+    );
     describe_gauge!(LIVE_SESSIONS, "Resets in progress held by the store");
     describe_counter!(STORE_ERRORS, "Failed calls to the state store");
     describe_gauge!(BUILD_INFO, "Always 1; the version is a label");
@@ -124,6 +134,18 @@ pub fn step_outcome(step: &'static str, outcome: &'static str) {
 /// A request refused by a limit: `ip`, `wrong_answers`, `code_emails`.
 pub fn rate_limited(kind: &'static str) {
     counter!(RATE_LIMITED, "kind" => kind).increment(1);
+}
+
+/// A portal-wide budget was crossed (once per window per instance that
+/// saw it first): `budget` is `portal_wrong_codes` or `portal_code_emails`.
+pub fn abuse_suspected(budget: &'static str) {
+    counter!(ABUSE_SUSPECTED, "budget" => budget).increment(1);
+}
+
+/// A new password signed in to no one at the flow's login: the code
+/// belonged to another trader.
+pub fn reset_landed_elsewhere() {
+    counter!(RESET_LANDED_ELSEWHERE).increment(1);
 }
 
 pub fn csrf_rejected() {

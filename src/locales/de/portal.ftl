@@ -119,6 +119,7 @@ error-password-mismatch = Die beiden Passwörter stimmen nicht überein.
 error-password-rejected = Ihr Broker hat dieses Passwort nicht akzeptiert. Versuchen Sie es mit einem längeren oder einem anderen.
 error-could-not-start = Wir konnten die Zurücksetzung für dieses Konto nicht starten. Prüfen Sie Ihren Benutzernamen oder wenden Sie sich an Ihren Broker.
 error-unavailable = Der Dienst ist vorübergehend nicht verfügbar. Es ist nichts verloren gegangen: Versuchen Sie es gleich noch einmal.
+error-step-in-progress = Wir bearbeiten noch Ihre letzte Anfrage. Warten Sie einen Moment und versuchen Sie es dann erneut.
 error-status-unknown = Wir konnten nicht bestätigen, ob Ihr Passwort geändert wurde. Versuchen Sie, sich mit dem neuen Passwort anzumelden; falls das nicht gelingt, beginnen Sie erneut.
 error-session-expired = Diese Zurücksetzung ist abgelaufen. Bitte beginnen Sie erneut.
 error-rate-limited = { $minutes ->

@@ -121,6 +121,7 @@ error-password-mismatch = The two passwords don't match.
 error-password-rejected = Your broker didn't accept this password. Try a longer or different one.
 error-could-not-start = We couldn't start the reset for this account. Check your login or contact your broker.
 error-unavailable = The service is temporarily unavailable. Nothing was lost: try again in a moment.
+error-step-in-progress = We're still working on your last request. Wait a moment, then try again.
 error-status-unknown = We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.
 error-session-expired = This reset expired. Please start again.
 error-rate-limited = { $minutes ->

@@ -119,6 +119,7 @@ error-password-mismatch = Las dos contraseñas no coinciden.
 error-password-rejected = El bróker no aceptó esta contraseña. Pruebe con una más larga o diferente.
 error-could-not-start = No pudimos iniciar el restablecimiento para esta cuenta. Revise su usuario o póngase en contacto con el bróker.
 error-unavailable = El servicio no está disponible temporalmente. No se ha perdido nada: inténtelo de nuevo en unos momentos.
+error-step-in-progress = Seguimos procesando tu solicitud anterior. Espera un momento y vuelve a intentarlo.
 error-status-unknown = No pudimos confirmar si se cambió su contraseña. Intente iniciar sesión con la nueva contraseña; si no funciona, vuelva a empezar.
 error-session-expired = Este restablecimiento ha expirado. Vuelva a empezar.
 error-rate-limited = { $minutes ->

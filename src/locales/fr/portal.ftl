@@ -119,6 +119,7 @@ error-password-mismatch = Les deux mots de passe ne correspondent pas.
 error-password-rejected = Votre courtier n'a pas accepté ce mot de passe. Essayez-en un plus long ou différent.
 error-could-not-start = Nous n'avons pas pu lancer la réinitialisation pour ce compte. Vérifiez votre identifiant ou contactez votre courtier.
 error-unavailable = Le service est temporairement indisponible. Rien n'a été perdu : réessayez dans un instant.
+error-step-in-progress = Nous traitons encore votre demande précédente. Patientez un instant, puis réessayez.
 error-status-unknown = Nous n'avons pas pu confirmer que votre mot de passe a bien été modifié. Essayez de vous connecter avec le nouveau mot de passe ; en cas d'échec, recommencez.
 error-session-expired = Cette réinitialisation a expiré. Veuillez recommencer.
 error-rate-limited = { $minutes ->

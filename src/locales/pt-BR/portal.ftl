@@ -119,6 +119,7 @@ error-password-mismatch = As duas senhas não coincidem.
 error-password-rejected = Sua corretora não aceitou esta senha. Tente uma mais longa ou diferente.
 error-could-not-start = Não foi possível iniciar a redefinição para esta conta. Confira seu login ou entre em contato com sua corretora.
 error-unavailable = O serviço está temporariamente indisponível. Nada foi perdido: tente novamente em instantes.
+error-step-in-progress = Ainda estamos processando sua solicitação anterior. Aguarde um momento e tente novamente.
 error-status-unknown = Não foi possível confirmar se sua senha foi alterada. Tente entrar com a nova senha; se não funcionar, comece de novo.
 error-session-expired = Esta redefinição expirou. Comece de novo.
 error-rate-limited = { $minutes ->
