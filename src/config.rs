@@ -138,7 +138,16 @@ impl Config {
                 token_prefix: r.text(Key::SandboxTokenPrefix).unwrap_or_default(),
             },
             Some(raw) => match url::Url::parse(raw) {
-                Ok(url) if matches!(url.scheme(), "https" | "http") => Upstream::Remote(url),
+                Ok(url) if url.scheme() == "https" => Upstream::Remote(url),
+                Ok(url) if url.scheme() == "http" => {
+                    // The app key and every new password travel in these
+                    // calls (security: `https-upstream-only`).
+                    let allowed: bool = r.setting(Key::AllowHttp);
+                    if !(allowed || is_loopback(&url)) {
+                        r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) must be https:// (the app key and new passwords travel in it); http:// is allowed on loopback, or with `autoshares_allow_http = true`");
+                    }
+                    Upstream::Remote(url)
+                }
                 Ok(_) => {
                     r.problem("AUTOSHARES_API_URL (`autoshares_api_url`) must be an https:// URL");
                     Upstream::Sandbox {
@@ -258,6 +267,10 @@ impl Config {
             ip_rate_per_minute: r.setting(Key::IpRatePerMinute),
             ip_burst: r.setting(Key::IpBurst),
             trusted_proxies: match r.text(Key::TrustedProxies).map(|raw| raw.parse()) {
+                Some(Ok(proxies)) if TrustedProxies::trusts_everyone(&proxies) => {
+                    r.problem("PORTAL_TRUSTED_PROXIES (`trusted_proxies`) trusts every address (0.0.0.0/0 or ::/0): any client could then pick its own address and its own rate limit; list your proxies' addresses");
+                    TrustedProxies::default()
+                }
                 Some(Ok(proxies)) => proxies,
                 Some(Err(reason)) => {
                     r.problem(reason);
@@ -380,6 +393,16 @@ impl Config {
     }
 }
 
+/// Whether `url` names this machine (127.0.0.0/8, ::1, `localhost`).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +414,43 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::load(&Sources::new(None, move |k| map.get(k).cloned())).map_err(|p| p.join("\n"))
+    }
+
+    #[test]
+    fn autoshares_is_reached_over_https_but_on_loopback() {
+        let with = |url: &str, extra: &[(&str, &str)]| {
+            let mut vars = vec![
+                ("AUTOSHARES_API_URL", url),
+                ("AUTOSHARES_APP_KEY", "k"),
+                ("PORTAL_SIGN_IN_URL", "https://broker.example.com/"),
+            ];
+            vars.extend_from_slice(extra);
+            config(&vars)
+        };
+        let refused = with("http://198.51.100.7", &[]).unwrap_err();
+        assert!(refused.contains("must be https://"), "{refused}");
+        assert!(with("https://api.broker.example.com", &[]).is_ok());
+        assert!(with("http://127.0.0.1:4010", &[]).is_ok());
+        assert!(with("http://localhost:4010", &[]).is_ok());
+        assert!(with("http://[::1]:4010", &[]).is_ok());
+        assert!(with("http://198.51.100.7", &[("AUTOSHARES_ALLOW_HTTP", "true")]).is_ok());
+    }
+
+    #[test]
+    fn trusting_every_address_as_a_proxy_is_refused() {
+        for everyone in ["0.0.0.0/0", "::/0", "10.0.0.1, ::/0"] {
+            let refused = config(&[
+                ("AUTOSHARES_API_URL", "sandbox"),
+                ("PORTAL_TRUSTED_PROXIES", everyone),
+            ])
+            .unwrap_err();
+            assert!(refused.contains("trusts every address"), "{refused}");
+        }
+        assert!(config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"),
+        ])
+        .is_ok());
     }
 
     #[test]

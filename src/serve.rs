@@ -25,7 +25,10 @@ pub fn check_config(sources: &Sources) -> i32 {
         println!("{line}");
     }
     match Config::load(sources) {
-        Ok(_) => {
+        Ok(config) => {
+            if config.store.is_memory() {
+                println!("warning: PORTAL_STORE (`store`) is `memory`: for tests only. Every restart forgets every reset and limit, and its generated HMAC key changes per process, so decoy questions change at each restart; use sqlite: (one instance) or redis:// (several)");
+            }
             println!("# no problems");
             0
         }
@@ -67,6 +70,12 @@ pub async fn run(sources: Sources) -> Result<(), String> {
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     config.bound_to(addr);
     leptos_options.site_addr = addr;
+    if config.store.is_memory() {
+        tracing::warn!(
+            event = "memory_store",
+            "PORTAL_STORE is `memory`: for tests only; a restart forgets every reset and limit and changes the decoy questions"
+        );
+    }
     if !config.is_https() {
         tracing::warn!(
             event = "plain_http",

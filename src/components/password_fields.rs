@@ -102,7 +102,6 @@ pub fn PasswordFields(
                 id="password"
                 label=new_password
                 kind=kind
-                max_chars=policy.max_chars
                 described_by="password-rules password-error"
                 error=password_error
                 typed=password
@@ -113,7 +112,6 @@ pub fn PasswordFields(
                 id="confirmation"
                 label=confirmation_label
                 kind=kind
-                max_chars=policy.max_chars
                 described_by="confirmation-error"
                 error=confirmation_error
                 typed=confirmation
@@ -140,7 +138,6 @@ fn PasswordInput(
     id: &'static str,
     label: String,
     kind: Signal<&'static str>,
-    max_chars: u32,
     described_by: &'static str,
     error: Option<String>,
     /// What the trader typed, for the live checklist.
@@ -156,7 +153,6 @@ fn PasswordInput(
                 name=id
                 type=kind
                 autocomplete="new-password"
-                maxlength=max_chars
                 autofocus=autofocus
                 aria-describedby=described_by
                 aria-invalid=invalid.then_some("true")

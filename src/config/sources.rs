@@ -21,6 +21,7 @@ use std::str::FromStr;
 pub enum Key {
     Listen,
     ApiUrl,
+    AllowHttp,
     AppKey,
     AppKeyFile,
     ApiVersion,
@@ -75,9 +76,10 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 40] = [
+    pub const ALL: [Key; 41] = [
         Key::Listen,
         Key::ApiUrl,
+        Key::AllowHttp,
         Key::AppKey,
         Key::AppKeyFile,
         Key::ApiVersion,
@@ -136,6 +138,7 @@ impl Key {
         match self {
             Key::Listen => s("listen", "LEPTOS_SITE_ADDR", "127.0.0.1:3000", "the address and port the portal serves traders on"),
             Key::ApiUrl => s("autoshares_api_url", "AUTOSHARES_API_URL", "(required)", "the broker's AutoShares API base URL, or `sandbox` for the built-in simulator"),
+            Key::AllowHttp => s("autoshares_allow_http", "AUTOSHARES_ALLOW_HTTP", "false", "allow an http:// AutoShares URL off loopback (never in production: the app key and new passwords travel in it)"),
             Key::AppKey => secret("autoshares_app_key", "AUTOSHARES_APP_KEY", "(required unless sandbox)", "the secret server-side `Et-App-Key`; set it or the `_file` one, not both"),
             Key::AppKeyFile => s("autoshares_app_key_file", "AUTOSHARES_APP_KEY_FILE", "unset", "a file holding the app key (systemd `LoadCredential`, Kubernetes secret)"),
             Key::ApiVersion => s("autoshares_api_version", "AUTOSHARES_API_VERSION", "1.0", "the `v…` path segment"),

@@ -9,14 +9,17 @@
 //! (`RUST_LOG=info,access=debug`). The browser tests count asset fetches
 //! with it.
 //!
-//! An `X-Request-Id` from the proxy in front (nginx's `$request_id`) is
-//! kept when it is short and plain, so one id follows the request through
-//! both logs; anything else is replaced.
+//! An `X-Request-Id` from a trusted proxy in front (nginx's `$request_id`)
+//! is kept when it is short and plain, so one id follows the request
+//! through both logs; anything else is replaced.
 
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::Request;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -26,6 +29,7 @@ use tower_http::request_id::{
 };
 use tower_http::trace::TraceLayer;
 
+use super::client_ip::TrustedProxies;
 use super::{form_fields, ASSET_PREFIX, SERVER_FN_PREFIX};
 use crate::flow::{Step, EXPIRED_PATH};
 use crate::telemetry::metrics;
@@ -52,13 +56,20 @@ impl MakeRequestId for RandomId {
     }
 }
 
-/// An id that isn't plain is dropped, so a new one is made in its place.
-async fn drop_odd_request_id(mut request: Request, next: Next) -> Response {
-    if request
-        .headers()
-        .get(&REQUEST_ID)
-        .is_some_and(|id| !is_plain(id))
-    {
+/// An id is kept only when a trusted proxy sent it and it is plain;
+/// anything else is dropped, so a new one is made in its place (a client
+/// can't plant an id in the operators' logs).
+async fn keep_trusted_request_id(
+    State(trusted): State<Arc<TrustedProxies>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let from_proxy = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| trusted.contains(peer.ip()));
+    let keep = from_proxy && request.headers().get(&REQUEST_ID).is_some_and(is_plain);
+    if !keep {
         request.headers_mut().remove(&REQUEST_ID);
     }
     next.run(request).await
@@ -74,9 +85,10 @@ fn span(request: &axum::http::Request<Body>) -> tracing::Span {
     tracing::info_span!("request", request_id = id)
 }
 
-/// Wrap `router` in the access-log layers (outer to inner): drop an odd
-/// id, set one, copy it to the response, open the span, record.
-pub fn around<S>(router: Router<S>) -> Router<S>
+/// Wrap `router` in the access-log layers (outer to inner): drop an id no
+/// trusted proxy sent, set one, copy it to the response, open the span,
+/// record.
+pub fn around<S>(router: Router<S>, trusted: TrustedProxies) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -93,7 +105,10 @@ where
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomId))
-        .layer(middleware::from_fn(drop_odd_request_id))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(trusted),
+            keep_trusted_request_id,
+        ))
 }
 
 /// The route label of a request path: a closed set, so a scanner probing

@@ -29,8 +29,27 @@ pub fn pkg(options: &LeptosOptions) -> (String, Router) {
     let service = Router::new()
         .fallback_service(files(dir))
         .layer(cache_when_found(IMMUTABLE))
-        .layer(vary_on_encoding());
+        .layer(vary_on_encoding())
+        .layer(axum::middleware::from_fn(representable_only));
     (format!("/{pkg}"), service)
+}
+
+/// A path the file system can't represent (a name over 255 bytes, a NUL)
+/// names no file: 404 here, where ServeDir would fail with an I/O error
+/// (an error answer, then "unavailable").
+async fn representable_only(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let representable = request.uri().path().split('/').all(|segment| {
+        let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
+        decoded.len() <= 255 && !decoded.contains(&0)
+    });
+    if representable {
+        next.run(request).await
+    } else {
+        axum::response::IntoResponse::into_response(StatusCode::NOT_FOUND)
+    }
 }
 
 /// Whether this is a plain GET of a hashed file under `pkg_path`.

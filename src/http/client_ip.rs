@@ -18,6 +18,12 @@ use ipnet::IpNet;
 pub struct TrustedProxies(Vec<IpNet>);
 
 impl TrustedProxies {
+    /// Whether a block trusts every address (`0.0.0.0/0`, `::/0`): then
+    /// any client could name its own address.
+    pub fn trusts_everyone(&self) -> bool {
+        self.0.iter().any(|net| net.prefix_len() == 0)
+    }
+
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
         self.0.iter().any(|net| net.contains(&ip))

@@ -146,5 +146,5 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(html::end_at_html_close))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(memo, memo::memoized));
-    access_log::around(app).with_state(state)
+    access_log::around(app, state.config.trusted_proxies.clone()).with_state(state)
 }

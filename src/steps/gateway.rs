@@ -21,6 +21,9 @@ use crate::autoshares::error::AutoSharesError;
 use crate::autoshares::latency::Latency;
 use crate::error::PortalError;
 
+/// How long a step waits for a free upstream slot before it gives up.
+pub const SLOT_WAIT: Duration = Duration::from_secs(5);
+
 /// Upstream calls allowed in flight at once (security: `upstream-concurrency-cap`).
 pub const MAX_UPSTREAM_IN_FLIGHT: usize = 32;
 
@@ -47,10 +50,14 @@ impl Gateway {
         endpoint: Endpoint,
         call: impl Future<Output = Result<T, AutoSharesError>>,
     ) -> Result<Result<T, AutoSharesError>, PortalError> {
-        let _slot = self
-            .slots
-            .acquire()
+        // A flood holds every slot: wait a little, then say "unavailable"
+        // rather than hang the trader.
+        let _slot = tokio::time::timeout(SLOT_WAIT, self.slots.acquire())
             .await
+            .map_err(|_| {
+                tracing::warn!(event = "upstream_slots_full", %endpoint);
+                PortalError::Unavailable
+            })?
             .map_err(|_| PortalError::Unavailable)?;
         let started = Instant::now();
         let outcome = call.await;

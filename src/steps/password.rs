@@ -59,9 +59,18 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
                 PortalError::PasswordRejected,
             ))
         }
-        Err(AutoSharesError::Unavailable(Unavailable::Timeout)) => {
-            // The change may or may not have happened upstream: never
-            // claim success (security: `keep-progress-on-failure`).
+        Err(AutoSharesError::Unavailable(
+            Unavailable::Timeout
+            | Unavailable::ServerError(_)
+            | Unavailable::Redirect(_)
+            | Unavailable::NotJson
+            | Unavailable::UnexpectedShape
+            | Unavailable::TooLarge
+            | Unavailable::Other,
+        )) => {
+            // The PUT was sent: the change may or may not have happened
+            // upstream. Never claim success, and never say "nothing was
+            // lost" (security: `keep-progress-on-failure`).
             tracing::warn!(event = "password_status_unknown", ident = %ident);
             Ok(Outcome::Stay(
                 flow.touched(ctx.now.secs()),

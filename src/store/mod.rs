@@ -101,6 +101,11 @@ impl FromStr for StoreUrl {
 }
 
 impl StoreUrl {
+    /// The in-process store: for tests.
+    pub fn is_memory(&self) -> bool {
+        matches!(self, StoreUrl::Memory)
+    }
+
     pub fn is_shared(&self) -> bool {
         matches!(self, StoreUrl::Redis(_))
     }
