@@ -31,6 +31,8 @@ pub enum PortalError {
     LoginTooLong,
     #[error("That login or email contains characters we can't accept. Check it and try again.")]
     LoginInvalid,
+    #[error("That login or email contains invisible characters (such as a zero-width space), often picked up when copying. Type it again.")]
+    LoginInvisible,
     #[error("Type the answer to your secret question.")]
     AnswerMissing,
     #[error("That answer is not correct. Check the spelling and try again.")]
@@ -151,7 +153,9 @@ impl PortalError {
     pub const fn class(&self) -> Class {
         use PortalError::*;
         match self {
-            LoginMissing | LoginTooLong | LoginInvalid => input(Field::Login, "invalid_input"),
+            LoginMissing | LoginTooLong | LoginInvalid | LoginInvisible => {
+                input(Field::Login, "invalid_input")
+            }
             AnswerMissing => input(Field::Answer, "invalid_input"),
             WrongAnswer => input(Field::Answer, "wrong_answer"),
             CodeMissing => input(Field::Code, "invalid_input"),
@@ -190,6 +194,7 @@ impl PortalError {
             LoginMissing => t("error-login-missing"),
             LoginTooLong => t("error-login-too-long"),
             LoginInvalid => t("error-login-invalid"),
+            LoginInvisible => t("error-login-invisible"),
             AnswerMissing => t("error-answer-missing"),
             WrongAnswer => t("error-wrong-answer"),
             CodeMissing => t("error-code-missing"),

@@ -2,6 +2,10 @@
 //! and rate limits, and a stable decoy question for unknown logins.
 
 use hmac::{Hmac, Mac};
+use icu_casemap::CaseMapperBorrowed;
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::DefaultIgnorableCodePoint;
+use icu_properties::CodePointSetData;
 use sha2::Sha256;
 
 use crate::error::PortalError;
@@ -38,6 +42,12 @@ impl Login {
         if login.chars().any(|c| c.is_control() || is_bidi_control(c)) {
             return Err(PortalError::LoginInvalid);
         }
+        // Invisible characters (U+200B, U+00AD, …) make a login that looks
+        // like another one (security: `normalized-login-keys`).
+        let invisible = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+        if login.chars().any(|c| invisible.contains(c)) {
+            return Err(PortalError::LoginInvisible);
+        }
         Ok(Login(login.to_string()))
     }
 
@@ -54,9 +64,16 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Case-folded, for counting one identifier however it is typed.
-fn normalized(login: &str) -> String {
-    login.trim().to_lowercase()
+/// The canonical form of a login, for counting and hashing one identifier
+/// however it is typed: NFKC, full case folding, NFKC again (Unicode's
+/// NFKC_Casefold shape), so `ＡＬＩＣＥ`, `Alice` and `alice` are one login.
+/// Budgets, lockouts and decoys all key on it.
+pub fn canonical(login: &str) -> String {
+    let nfkc = ComposingNormalizerBorrowed::new_nfkc();
+    let folded = CaseMapperBorrowed::new()
+        .fold_string(&nfkc.normalize(login.trim()))
+        .into_owned();
+    nfkc.normalize(&folded).into_owned()
 }
 
 fn mac(key: &[u8], purpose: &str, login: &str) -> Vec<u8> {
@@ -66,7 +83,7 @@ fn mac(key: &[u8], purpose: &str, login: &str) -> Vec<u8> {
     };
     mac.update(purpose.as_bytes());
     mac.update(&[0]);
-    mac.update(normalized(login).as_bytes());
+    mac.update(canonical(login).as_bytes());
     mac.finalize().into_bytes().to_vec()
 }
 
@@ -92,6 +109,29 @@ mod tests {
 
     fn parse_login(raw: &str) -> Result<String, PortalError> {
         Login::parse(raw).map(Login::into_inner)
+    }
+
+    #[test]
+    fn look_alike_logins_are_one_login_or_refused() {
+        let key = b"k";
+        let alice = ident_hash(key, "alice");
+        for same in ["ALICE", " Alice ", "ＡＬＩＣＥ", "ａｌｉｃｅ"] {
+            assert_eq!(ident_hash(key, same), alice, "{same}");
+        }
+        // Full case folding, not just lower case: ß folds to ss.
+        assert_eq!(canonical("STRASSE"), canonical("straße"));
+        for invisible in [
+            "al\u{200B}ice",
+            "al\u{00AD}ice",
+            "alice\u{FEFF}",
+            "al\u{2060}ice",
+        ] {
+            assert_eq!(
+                parse_login(invisible),
+                Err(PortalError::LoginInvisible),
+                "{invisible:?}"
+            );
+        }
     }
 
     #[test]

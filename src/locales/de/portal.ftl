@@ -93,6 +93,7 @@ unavailable-title = Vorübergehend nicht verfügbar
 error-login-missing = Geben Sie den Benutzernamen oder die E-Mail-Adresse ein, mit der Sie sich anmelden.
 error-login-too-long = Die Eingabe ist zu lang. Prüfen Sie Ihren Benutzernamen oder Ihre E-Mail-Adresse und versuchen Sie es erneut.
 error-login-invalid = Die Eingabe enthält Zeichen, die wir nicht akzeptieren können. Prüfen Sie Ihren Benutzernamen oder Ihre E-Mail-Adresse und versuchen Sie es erneut.
+error-login-invisible = Dieser Benutzername oder diese E-Mail-Adresse enthält unsichtbare Zeichen (etwa ein Leerzeichen ohne Breite), die oft beim Kopieren mitkommen. Geben Sie sie bitte erneut ein.
 error-answer-missing = Geben Sie die Antwort auf Ihre Sicherheitsfrage ein.
 error-wrong-answer = Diese Antwort ist nicht richtig. Prüfen Sie die Schreibweise und versuchen Sie es erneut.
 error-code-missing = Geben Sie den Code aus der E-Mail ein, die wir Ihnen gesendet haben.

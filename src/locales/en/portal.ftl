@@ -95,6 +95,7 @@ unavailable-title = Temporarily unavailable
 error-login-missing = Enter the login or email you use to sign in.
 error-login-too-long = That login or email is too long. Check it and try again.
 error-login-invalid = That login or email contains characters we can't accept. Check it and try again.
+error-login-invisible = That login or email contains invisible characters (such as a zero-width space), often picked up when copying. Type it again.
 error-answer-missing = Type the answer to your secret question.
 error-wrong-answer = That answer is not correct. Check the spelling and try again.
 error-code-missing = Enter the code from the email we sent you.

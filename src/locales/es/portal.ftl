@@ -93,6 +93,7 @@ unavailable-title = Temporalmente no disponible
 error-login-missing = Escriba el usuario o el correo electrónico con el que inicia sesión.
 error-login-too-long = Ese usuario o correo electrónico es demasiado largo. Revíselo e inténtelo de nuevo.
 error-login-invalid = Ese usuario o correo electrónico contiene caracteres que no podemos aceptar. Revíselo e inténtelo de nuevo.
+error-login-invisible = Ese usuario o correo contiene caracteres invisibles (como un espacio de ancho cero), que suelen colarse al copiar. Escríbelo de nuevo.
 error-answer-missing = Escriba la respuesta a su pregunta de seguridad.
 error-wrong-answer = La respuesta no es correcta. Revise la ortografía e inténtelo de nuevo.
 error-code-missing = Escriba el código del correo electrónico que le enviamos.

@@ -93,6 +93,7 @@ unavailable-title = Temporairement indisponible
 error-login-missing = Saisissez l'identifiant ou l'adresse e-mail que vous utilisez pour vous connecter.
 error-login-too-long = Votre saisie est trop longue. Vérifiez votre identifiant ou votre adresse e-mail et réessayez.
 error-login-invalid = Votre saisie contient des caractères que nous ne pouvons pas accepter. Vérifiez votre identifiant ou votre adresse e-mail et réessayez.
+error-login-invisible = Cet identifiant ou cette adresse e-mail contient des caractères invisibles (comme une espace de largeur nulle), souvent récupérés lors d'un copier-coller. Saisissez-le à nouveau.
 error-answer-missing = Saisissez la réponse à votre question secrète.
 error-wrong-answer = Cette réponse est incorrecte. Vérifiez l'orthographe et réessayez.
 error-code-missing = Saisissez le code figurant dans l'e-mail que nous vous avons envoyé.

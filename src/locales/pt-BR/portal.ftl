@@ -93,6 +93,7 @@ unavailable-title = Temporariamente indisponível
 error-login-missing = Digite o login ou e-mail que você usa para entrar.
 error-login-too-long = Esse login ou e-mail é longo demais. Confira e tente novamente.
 error-login-invalid = Esse login ou e-mail contém caracteres que não podemos aceitar. Confira e tente novamente.
+error-login-invisible = Esse login ou e-mail contém caracteres invisíveis (como um espaço de largura zero), que costumam vir junto ao copiar. Digite-o novamente.
 error-answer-missing = Digite a resposta da sua pergunta de segurança.
 error-wrong-answer = Essa resposta não está correta. Confira a grafia e tente novamente.
 error-code-missing = Digite o código do e-mail que enviamos para você.
