@@ -17,6 +17,7 @@ use crate::sandbox::{Sandbox, SandboxConfig};
 use crate::site::{AssetHashes, Assets, SiteSettings};
 use crate::steps::gateway::Gateway;
 use crate::steps::identity;
+use crate::steps::seal::Sealer;
 use crate::store::limits::Limiter;
 use crate::store::{BucketRate, Store};
 
@@ -53,6 +54,9 @@ pub struct Shared {
     pub store: Store,
     /// The key identifiers are hashed with: configured, or kept by the store.
     pub hmac_key: HmacKey,
+    /// Seals the flow before it reaches the store (its key derived from
+    /// the same secret).
+    pub sealer: Sealer,
     /// The last `/readyz` probe of AutoShares.
     pub readiness: Arc<Readiness>,
     /// What every page shows of the deployment (brand, policy, sandbox).
@@ -120,6 +124,7 @@ pub async fn build_state(
         decoys,
         leptos_options,
         limiter: Arc::new(Limiter::new(store.counters.clone(), config.budgets)),
+        sealer: Sealer::new(hmac_key.expose()),
         hmac_key,
         config: Arc::new(config),
         client,

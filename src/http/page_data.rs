@@ -30,7 +30,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         tracing::error!(event = "session_layer_missing");
         return next.run(request).await;
     };
-    let session = FlowSession(session);
+    let session = FlowSession(session, state.sealer.clone());
     let loaded = match step {
         Some(step) => match steps::load_page(state, session, step).await {
             Ok(PageView {

@@ -16,6 +16,7 @@ pub mod login;
 pub mod outcome;
 pub mod password;
 pub mod question;
+pub mod seal;
 pub mod session;
 #[cfg(test)]
 mod tests;

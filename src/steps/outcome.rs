@@ -201,7 +201,7 @@ impl StepContext {
             tracing::error!(event = "app_state_missing");
             PortalError::Unavailable
         })?;
-        let session = FlowSession::current().await?;
+        let session = FlowSession::current(state.sealer.clone()).await?;
         let net = leptos_axum::extract::<axum::Extension<ClientNet>>()
             .await
             .map(|axum::Extension(net)| net)

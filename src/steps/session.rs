@@ -7,6 +7,7 @@ use tower_sessions::Session;
 
 use crate::error::PortalError;
 use crate::flow::machine::Flow;
+use super::seal::Sealer;
 use crate::flow::EndReason;
 
 const FLOW: &str = "flow";
@@ -14,22 +15,34 @@ const DRAFT_LOGIN: &str = "draft_login";
 const DONE: &str = "done";
 const ENDED: &str = "ended";
 
-pub struct FlowSession(pub Session);
+/// The session, and the sealer the flow passes through on its way to the
+/// store and back.
+pub struct FlowSession(pub Session, pub Sealer);
 
 impl FlowSession {
     /// The session of the request being served.
-    pub async fn current() -> Result<Self, PortalError> {
+    pub async fn current(sealer: Sealer) -> Result<Self, PortalError> {
         leptos_axum::extract::<Session>()
             .await
-            .map(Self)
+            .map(|session| Self(session, sealer))
             .map_err(|_| internal("session layer missing"))
     }
 
+    /// The flow, unsealed. One that won't open (sealed with another key,
+    /// altered) is no flow: the trader starts again.
     pub async fn flow(&self) -> Result<Option<Flow>, PortalError> {
-        self.0
-            .get::<Flow>(FLOW)
+        let sealed = self
+            .0
+            .get::<String>(FLOW)
             .await
-            .map_err(|_| internal("session store read failed"))
+            .map_err(|_| internal("session store read failed"))?;
+        Ok(sealed.and_then(|sealed| {
+            let flow = self.1.open::<Flow>(&sealed);
+            if flow.is_none() {
+                tracing::warn!(event = "flow_unsealable");
+            }
+            flow
+        }))
     }
 
     /// A step succeeded: new session id, new state. A session that has no
@@ -51,8 +64,9 @@ impl FlowSession {
 
     /// A step failed but the flow goes on (counters, idle timer).
     pub async fn keep(&self, flow: &Flow) -> Result<(), PortalError> {
+        let sealed = self.1.seal(flow).ok_or_else(|| internal("flow seal failed"))?;
         self.0
-            .insert(FLOW, flow)
+            .insert(FLOW, sealed)
             .await
             .map_err(|_| internal("session store write failed"))
     }

@@ -57,7 +57,7 @@ impl Rig {
     fn ctx(&self) -> StepContext {
         StepContext::new(
             self.state.clone(),
-            FlowSession(self.session.clone()),
+            FlowSession(self.session.clone(), self.state.sealer.clone()),
             ClientNet::of([192, 0, 2, 1].into(), 64),
             Now::read(),
         )

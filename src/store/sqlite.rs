@@ -55,6 +55,8 @@ const SCHEMA: &str = "
 ";
 
 pub struct SqliteDb {
+    /// The database file; its secret lives beside it (`<file>.key`).
+    path: std::path::PathBuf,
     conn: Connection,
     sessions: RusqliteStore,
     bucket: BucketRate,
@@ -66,10 +68,16 @@ impl SqliteDb {
     pub async fn open(path: &Path, bucket: BucketRate) -> Result<Self, String> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                format!("PORTAL_STORE: cannot create the directory of {shown}: {e}")
-            })?;
+            if !dir.exists() {
+                // A directory the portal makes is its own: 0700.
+                private_dir(dir).map_err(|e| {
+                    format!("PORTAL_STORE: cannot create the directory of {shown}: {e}")
+                })?;
+            }
         }
+        // The file is created 0600 before SQLite opens it (its -wal and
+        // -shm files take the same mode).
+        private_file(path).map_err(|e| format!("PORTAL_STORE: cannot create {shown}: {e}"))?;
         let conn = Connection::open(path)
             .await
             .map_err(|e| format!("PORTAL_STORE: cannot open {shown}: {e}"))?;
@@ -78,6 +86,9 @@ impl SqliteDb {
             c.busy_timeout(busy)?;
             c.pragma_update(None, "journal_mode", "wal")?;
             c.pragma_update(None, "synchronous", "normal")?;
+            // Deleted records (a finished flow, a spent token) are
+            // overwritten, not left in free pages.
+            c.pragma_update(None, "secure_delete", "on")?;
             c.execute_batch(SCHEMA)
         })
         .await
@@ -87,6 +98,7 @@ impl SqliteDb {
             format!("PORTAL_STORE: cannot prepare the session table in {shown}: {e}")
         })?;
         Ok(Self {
+            path: path.to_path_buf(),
             conn,
             sessions,
             bucket,
@@ -145,21 +157,40 @@ impl SqliteDb {
         .map(|n| u64::try_from(n).unwrap_or(0))
     }
 
-    /// The secret called `name`: generated and stored on first use.
+    /// The portal's secret when none is configured: kept in its own 0600
+    /// file beside the database (`<file>.key`), never in it, so a copy of
+    /// the database alone opens no sealed flow. Generated on first use; a
+    /// secret an older portal kept in the database moves to the file (and
+    /// out of the database), so identifiers hash as before.
     pub async fn kept_secret(&self, name: &'static str) -> Result<Vec<u8>, StoreError> {
-        let fresh = rand::random::<[u8; 32]>().to_vec();
-        self.run(move |tx| {
-            tx.execute(
-                "insert or ignore into portal_secrets (name, value) values (?1, ?2)",
-                params![name, fresh],
-            )?;
-            tx.query_row(
-                "select value from portal_secrets where name = ?1",
-                [name],
-                |row| row.get(0),
-            )
-        })
-        .await
+        let mut file = self.path.clone().into_os_string();
+        file.push(".key");
+        let file = std::path::PathBuf::from(file);
+        if let Ok(hex_text) = std::fs::read_to_string(&file) {
+            return hex::decode(hex_text.trim())
+                .map_err(|_| StoreError::new(format!("{} is not a hex secret", file.display())));
+        }
+        let older: Option<Vec<u8>> = self
+            .run(move |tx| {
+                tx.query_row(
+                    "select value from portal_secrets where name = ?1",
+                    [name],
+                    |row| row.get(0),
+                )
+                .optional()
+            })
+            .await?;
+        let secret = older.clone().unwrap_or_else(|| rand::random::<[u8; 32]>().to_vec());
+        write_private(&file, hex::encode(&secret).as_bytes())
+            .map_err(|e| StoreError::new(format!("cannot write {}: {e}", file.display())))?;
+        if older.is_some() {
+            self.run(move |tx| {
+                tx.execute("delete from portal_secrets where name = ?1", [name])
+                    .map(drop)
+            })
+            .await?;
+        }
+        Ok(secret)
     }
 
     /// Run `f` in one immediate transaction on the connection's thread:
@@ -427,4 +458,47 @@ fn read_lockout(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<O
             })
         })
         .optional()
+}
+
+/// Create `dir` (and its parents) readable by the portal alone.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Create `path` empty and 0600 if it doesn't exist yet.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+/// Write `bytes` to a new 0600 file at `path` (never over an existing one).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
