@@ -107,8 +107,13 @@ impl SessionStore for MemorySessions {
         Ok(())
     }
 
+    /// Update only: a record deleted meanwhile (a rotated or ended
+    /// session) is not brought back by a late save.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.insert(&mut *self.records.lock().await, record);
+        let mut records = self.records.lock().await;
+        if records.contains_key(&record.id) {
+            self.insert(&mut records, record);
+        }
         Ok(())
     }
 

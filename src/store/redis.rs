@@ -442,6 +442,8 @@ fn expires_at(record: &Record) -> i64 {
 impl RedisSessions {
     /// Write `record`; `only_new` refuses to overwrite (an id collision).
     /// Whether it was written.
+    /// `only_new`: create (`NX`); else update a record that still exists
+    /// (`XX`): a late save never brings a deleted record back.
     async fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
         let data =
             rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
@@ -458,7 +460,11 @@ impl RedisSessions {
                 session_key(&record.id),
                 data.as_slice(),
                 Some(Expiration::PXAT(expires_at(record))),
-                only_new.then_some(SetOptions::NX),
+                Some(if only_new {
+                    SetOptions::NX
+                } else {
+                    SetOptions::XX
+                }),
                 false,
             )
             .await

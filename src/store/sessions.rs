@@ -6,17 +6,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
-use tower_sessions_rusqlite_store::RusqliteStore;
 
 use super::memory::MemorySessions;
 use super::redis::RedisSessions;
+use super::sqlite::SqliteSessions;
 use super::{Health, StoreError};
 
 /// The engine's own session store.
 #[derive(Clone, Debug)]
 pub enum Engine {
     Memory(MemorySessions),
-    Sqlite(RusqliteStore),
+    Sqlite(SqliteSessions),
     Redis(RedisSessions),
 }
 

@@ -15,6 +15,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio_rusqlite::{params, rusqlite, Connection, OptionalExtension, TransactionBehavior};
 use tower_sessions::ExpiredDeletion;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions_rusqlite_store::RusqliteStore;
 
 use super::counters::{
@@ -105,8 +107,11 @@ impl SqliteDb {
         })
     }
 
-    pub fn sessions(&self) -> RusqliteStore {
-        self.sessions.clone()
+    pub fn sessions(&self) -> SqliteSessions {
+        SqliteSessions {
+            store: self.sessions.clone(),
+            conn: self.conn.clone(),
+        }
     }
 
     /// Delete expired sessions and counters every [`SWEEP_EVERY`].
@@ -458,6 +463,53 @@ fn read_lockout(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<O
             })
         })
         .optional()
+}
+
+/// tower-sessions-rusqlite-store's sessions, but for `save`, which only
+/// updates a record that still exists (its own `save` inserts): a late
+/// save never brings back a record a rotation or an ending deleted.
+#[derive(Clone)]
+pub struct SqliteSessions {
+    store: RusqliteStore,
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteSessions")
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqliteSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.store.create(record).await
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = rmp_serde::to_vec(record)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let id = record.id.to_string();
+        let expiry = record.expiry_date.unix_timestamp();
+        self.conn
+            .call(move |c| -> rusqlite::Result<()> {
+                c.prepare_cached(
+                    "update tower_sessions set data = ?2, expiry_date = ?3 where id = ?1",
+                )?
+                .execute(params![id, data, expiry])
+                .map(drop)
+            })
+            .await
+            .map_err(|e| session_store::Error::Backend(e.to_string()))
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        self.store.load(session_id).await
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        self.store.delete(session_id).await
+    }
 }
 
 /// Create `dir` (and its parents) readable by the portal alone.
