@@ -12,10 +12,6 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use support::{Portal, Sandbox, TempDir, BIN};
 
-fn sqlite(dir: &TempDir) -> String {
-    format!("sqlite:{}", dir.file("portal.db"))
-}
-
 /// A whole reset as bob (no secret question), with JavaScript off.
 async fn reset_bob(portal: &Portal, sandbox: &Sandbox) {
     let login = portal.post("/api/login", "", &[("login", "bob")]).await;
@@ -81,13 +77,12 @@ impl Scraped {
 
 #[tokio::test]
 async fn metrics_move_after_a_reset() {
-    let sandbox = Sandbox::start();
-    let dir = TempDir::new("ops-metrics");
-    let portal = Portal::start(
-        &sandbox,
-        &sqlite(&dir),
-        &[("PORTAL_CODE_EMAILS_PER_HOUR", "1")],
-    );
+    let sandbox = Sandbox::start(BIN).await;
+    let portal = Portal::builder(BIN)
+        .upstream(&sandbox)
+        .env("PORTAL_CODE_EMAILS_PER_HOUR", "1")
+        .start()
+        .await;
 
     let before = Scraped::from(&portal).await;
     assert_eq!(before.count("portal_build_info", &[]), 1.0);
@@ -111,7 +106,7 @@ async fn metrics_move_after_a_reset() {
         "{:?}",
         again.error()
     );
-    let page = portal.get("/", "").await;
+    let page = portal.page("/", "").await;
     assert_eq!(page.status, StatusCode::OK);
 
     let after = Scraped::from(&portal).await;
@@ -178,22 +173,19 @@ async fn metrics_move_after_a_reset() {
         .collect();
     assert!(all.contains_key("portal_step_outcomes_total"), "HELP text");
     // Never on the public port.
-    let public = portal.get("/metrics", "").await;
+    let public = portal.page("/metrics", "").await;
     assert_eq!(public.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn json_logs_carry_the_request_id_and_no_secrets() {
-    let sandbox = Sandbox::start();
-    let dir = TempDir::new("ops-json");
-    let portal = Portal::start(
-        &sandbox,
-        &sqlite(&dir),
-        &[
-            ("PORTAL_LOG_FORMAT", "json"),
-            ("RUST_LOG", "info,access=debug"),
-        ],
-    );
+    let sandbox = Sandbox::start(BIN).await;
+    let portal = Portal::builder(BIN)
+        .upstream(&sandbox)
+        .env("PORTAL_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,access=debug")
+        .start()
+        .await;
     let answer = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -255,23 +247,19 @@ async fn json_logs_carry_the_request_id_and_no_secrets() {
 /// and the process exits 0.
 #[tokio::test]
 async fn sigterm_lets_the_step_in_flight_finish() {
-    let sandbox = Sandbox::start();
-    let dir = TempDir::new("ops-drain");
-    let mut portal = Portal::start(&sandbox, &sqlite(&dir), &[]);
+    let sandbox = Sandbox::start(BIN).await;
+    let mut portal = Portal::builder(BIN).upstream(&sandbox).start().await;
     let ready = reqwest::get(format!("{}/readyz", portal.metrics))
         .await
         .unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
-    let slow = reqwest::Client::new()
-        .post(format!("{}/__sandbox/faults", sandbox.url))
-        .json(&serde_json::json!({
-            "endpoint": "secret_question",
-            "fault": {"latency_ms": 2000, "remaining": 1}
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert!(slow.status().is_success());
+    let slow = sandbox
+        .set_fault(
+            "secret_question",
+            serde_json::json!({"latency_ms": 2000, "remaining": 1}),
+        )
+        .await;
+    assert!(slow.is_success());
 
     let started = Instant::now();
     let post = {
@@ -290,12 +278,7 @@ async fn sigterm_lets_the_step_in_flight_finish() {
         })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let pid = portal.child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    portal.terminate();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let draining = reqwest::get(format!("{}/readyz", portal.metrics))
         .await
@@ -317,7 +300,7 @@ async fn sigterm_lets_the_step_in_flight_finish() {
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
-        if let Some(status) = portal.child.try_wait().unwrap() {
+        if let Some(status) = portal.try_wait() {
             break status;
         }
         assert!(Instant::now() < deadline, "still running after SIGTERM");

@@ -1,181 +1,23 @@
-//! The portal over real HTTP: the whole router on a real port, talking to
-//! the real sandbox on another. No browser: these check what a browser
+//! The portal over real HTTP: the binary under test on a real port,
+//! talking to its real (in-process) sandbox on another. No browser: these check what a browser
 //! can't show, such as status codes, headers, cookies and upstream call
 //! counts.
 
 mod support;
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
+use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use reqwest::StatusCode;
+use support::{location, session_cookie, Portal, Sandbox, BIN};
 
-use autoshares_portal::config::sources::Sources;
-use autoshares_portal::config::Config;
-use autoshares_portal::http::router;
-use autoshares_portal::state::build_state;
-use leptos::prelude::LeptosOptions;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::{redirect, StatusCode};
-
-/// Each test runs its own portal and sandbox. Run concurrently in one
-/// process, on separate runtimes, an SSR page render occasionally never
-/// completes (seen 1 in ~10 runs; never in the release binary under 20
-/// concurrent clients, see the README's benchmark). Until that is
-/// understood, these tests take turns.
-async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
-    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    LOCK.lock().await
-}
-
-/// A new SQLite file path under the temp directory, unique in this run.
-fn fresh_db_path() -> String {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir()
-        .join(format!("portal-http-{}-{n}", std::process::id()))
-        .join("portal.db")
-        .display()
-        .to_string()
-}
-
-struct Portal {
-    base: String,
-    sandbox: String,
-    http: reqwest::Client,
-}
-
-impl Portal {
-    async fn start(vars: &[(&str, &str)]) -> Portal {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut env: HashMap<String, String> = HashMap::from([
-            ("AUTOSHARES_API_URL".into(), "sandbox".into()),
-            // Port 0: the sandbox takes a free port and the client knows it.
-            ("SANDBOX_PORT".into(), "0".into()),
-            // The default engine, in a file of this test's own.
-            ("PORTAL_STORE".into(), format!("sqlite:{}", fresh_db_path())),
-        ]);
-        for (k, v) in vars {
-            env.insert(k.to_string(), v.to_string());
-        }
-        let mut config = Config::load(&Sources::new(None, move |k| env.get(k).cloned())).unwrap();
-        config.bound_to(addr);
-        let options = LeptosOptions::builder()
-            .output_name("autoshares-portal")
-            .site_addr(addr)
-            .build();
-        let state = build_state(options, config).await.unwrap();
-        let sandbox = state
-            .client
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_string();
-        let app = router(state);
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
-        Portal {
-            base: format!("http://{addr}"),
-            sandbox,
-            http: reqwest::Client::builder()
-                .redirect(redirect::Policy::none())
-                .timeout(std::time::Duration::from_secs(10))
-                .build()
-                .unwrap(),
-        }
-    }
-
-    /// A plain HTML form post from our own page, as a browser with
-    /// JavaScript off sends it.
-    async fn post_form(
-        &self,
-        path: &str,
-        cookie: Option<&str>,
-        referer: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("sec-fetch-site", "same-origin")
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", format!("{}{referer}", self.base))
-            .form(form);
-        if let Some(c) = cookie {
-            req = req.header(COOKIE, c);
-        }
-        req.send().await.unwrap()
-    }
-
-    /// A page load as a browser sends it (browsers always accept HTML;
-    /// page redirects are 302 only for requests that do).
-    async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut req = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html,application/xhtml+xml");
-        if let Some(c) = cookie {
-            req = req.header(COOKIE, c);
-        }
-        req.send().await.unwrap()
-    }
-
-    async fn upstream_calls(&self) -> u64 {
-        let calls: serde_json::Value = reqwest::get(format!("{}/__sandbox/calls", self.sandbox))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        sum_numbers(&calls)
-    }
-
-    async fn latest_code(&self, login: &str) -> String {
-        support::latest_code(&self.sandbox, login).await
-    }
-
-    async fn sign_in_status(&self, username: &str, password: &str) -> StatusCode {
-        support::sign_in_status(&self.sandbox, username, password).await
-    }
-}
-
-fn sum_numbers(v: &serde_json::Value) -> u64 {
-    match v {
-        serde_json::Value::Number(n) => n.as_u64().unwrap_or(0),
-        serde_json::Value::Object(m) => m.values().map(sum_numbers).sum(),
-        serde_json::Value::Array(a) => a.iter().map(sum_numbers).sum(),
-        _ => 0,
-    }
-}
-
-/// The session cookie a response sets, as `name=value`.
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("reset="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-}
-
-fn location(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
+/// Each test runs its own portal process (the debug binary) with its
+/// in-process sandbox, plus `vars`.
+async fn start(vars: &[(&str, &str)]) -> Portal {
+    Portal::builder(BIN).envs(vars).start().await
 }
 
 #[tokio::test]
 async fn health_and_security_headers() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let health = portal.get("/healthz", None).await;
     assert_eq!(health.status(), StatusCode::OK);
     for resp in [
@@ -196,8 +38,7 @@ async fn health_and_security_headers() {
 
 #[tokio::test]
 async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let nonce_of = |csp: &str| {
         csp.split("'nonce-")
             .nth(1)
@@ -261,11 +102,10 @@ async fn pages_carry_a_fresh_nonce_csp_and_no_store() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_before_any_upstream_call() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let url = format!("{}/api/login", portal.base);
     let cross_site = portal
-        .http
+        .http()
         .post(&url)
         .header("origin", "https://evil.example")
         .header("sec-fetch-site", "cross-site")
@@ -275,7 +115,7 @@ async fn cross_site_posts_are_refused_before_any_upstream_call() {
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
     let no_headers = portal
-        .http
+        .http()
         .post(&url)
         .form(&[("login", "alice")])
         .send()
@@ -283,7 +123,7 @@ async fn cross_site_posts_are_refused_before_any_upstream_call() {
         .unwrap();
     assert_eq!(no_headers.status(), StatusCode::FORBIDDEN);
     let wrong_origin = portal
-        .http
+        .http()
         .post(&url)
         .header("origin", "http://127.0.0.1:1")
         .form(&[("login", "alice")])
@@ -291,11 +131,11 @@ async fn cross_site_posts_are_refused_before_any_upstream_call() {
         .await
         .unwrap();
     assert_eq!(wrong_origin.status(), StatusCode::FORBIDDEN);
-    assert_eq!(portal.upstream_calls().await, 0);
+    assert_eq!(portal.sandbox().calls().await.total(), 0);
 
     // The configured origin itself is allowed (older browsers without Fetch Metadata).
     let same = portal
-        .http
+        .http()
         .post(&url)
         .header("origin", portal.base.clone())
         .header("accept", "text/html")
@@ -309,13 +149,12 @@ async fn cross_site_posts_are_refused_before_any_upstream_call() {
 
 #[tokio::test]
 async fn server_functions_accept_only_small_posts() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let get = portal.get("/api/login?login=alice", None).await;
     assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
     let big = "x".repeat(64 * 1024);
     let resp = portal
-        .http
+        .http()
         .post(format!("{}/api/login", portal.base))
         .header("sec-fetch-site", "same-origin")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -325,7 +164,7 @@ async fn server_functions_accept_only_small_posts() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let json = portal
-        .http
+        .http()
         .post(format!("{}/api/login", portal.base))
         .header("sec-fetch-site", "same-origin")
         .json(&serde_json::json!({"login": "alice"}))
@@ -333,13 +172,12 @@ async fn server_functions_accept_only_small_posts() {
         .await
         .unwrap();
     assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(portal.upstream_calls().await, 0);
+    assert_eq!(portal.sandbox().calls().await.total(), 0);
 }
 
 #[tokio::test]
 async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
 
     let step1 = portal
         .post_form("/api/login", None, "/", &[("login", "bob")])
@@ -359,7 +197,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("one-time-code"));
 
-    let code = portal.latest_code("bob").await;
+    let code = portal.sandbox().latest_code("bob").await;
     let step3 = portal
         .post_form("/api/code", Some(&c1), "/code", &[("code", &code)])
         .await;
@@ -369,7 +207,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
     assert_ne!(c1, c2, "the session id rotates after a successful step");
 
     // The superseded cookie finds nothing, and makes no upstream call.
-    let before = portal.upstream_calls().await;
+    let before = portal.sandbox().calls().await.total();
     let replay = portal
         .post_form(
             "/api/password",
@@ -383,7 +221,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
         .await;
     assert_eq!(replay.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&replay), "/expired");
-    assert_eq!(portal.upstream_calls().await, before);
+    assert_eq!(portal.sandbox().calls().await.total(), before);
 
     // A mismatch is caught by the portal: no upstream call, error in the URL.
     let mismatch = portal
@@ -403,7 +241,7 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
         back.contains("/password?") && back.contains("__err="),
         "{back}"
     );
-    assert_eq!(portal.upstream_calls().await, before);
+    assert_eq!(portal.sandbox().calls().await.total(), before);
     let page = portal.get(&back.replace(&portal.base, ""), Some(&c2)).await;
     assert!(page.text().await.unwrap().contains("The two passwords don"));
 
@@ -431,19 +269,24 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
 
     assert_eq!(
-        portal.sign_in_status("bob", "a long new passphrase").await,
+        portal
+            .sandbox()
+            .sign_in_status("bob", "a long new passphrase")
+            .await,
         StatusCode::OK
     );
     assert_eq!(
-        portal.sign_in_status("bob", "Bob-Old-Pass-1").await,
+        portal
+            .sandbox()
+            .sign_in_status("bob", "Bob-Old-Pass-1")
+            .await,
         StatusCode::UNAUTHORIZED
     );
 }
 
 #[tokio::test]
 async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let forged = portal
         .get("/code", Some("reset=AAAAAAAAAAAAAAAAAAAAAA"))
         .await;
@@ -461,13 +304,12 @@ async fn forged_or_missing_sessions_reach_no_step_and_call_nothing() {
         let resp = portal.post_form(path, None, "/", &form).await;
         assert_eq!(location(&resp), "/expired", "{path}");
     }
-    assert_eq!(portal.upstream_calls().await, 0);
+    assert_eq!(portal.sandbox().calls().await.total(), 0);
 }
 
 #[tokio::test]
 async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let mut outcomes = Vec::new();
     for login in ["alice", "nobody-at-all"] {
         let step1 = portal
@@ -485,7 +327,7 @@ async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
             page.contains("<label for=\"answer\""),
             "{login} sees a question"
         );
-        let calls_before = portal.upstream_calls().await;
+        let calls_before = portal.sandbox().calls().await.total();
         let wrong = portal
             .post_form(
                 "/api/answer",
@@ -494,7 +336,7 @@ async fn an_unknown_login_looks_like_a_known_one_that_answered_wrong() {
                 &[("answer", "Wrong")],
             )
             .await;
-        let calls = portal.upstream_calls().await - calls_before;
+        let calls = portal.sandbox().calls().await.total() - calls_before;
         outcomes.push((wrong.status(), location(&wrong), calls));
     }
     // Same status, same page and error, and the same upstream work (so the
@@ -528,9 +370,7 @@ async fn decoy_question(portal: &Portal, login: &str) -> String {
 
 #[tokio::test]
 async fn posts_are_rate_limited_per_address() {
-    let _serial = serial().await;
-    let portal =
-        Portal::start(&[("PORTAL_IP_BURST", "3"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
+    let portal = start(&[("PORTAL_IP_BURST", "3"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
     for _ in 0..3 {
         let r = portal.post_form("/api/start-over", None, "/", &[]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -543,7 +383,7 @@ async fn posts_are_rate_limited_per_address() {
         .unwrap()
         .contains("Please try again in 1 minute."));
     let big = portal
-        .http
+        .http()
         .post(format!("{}/api/login", portal.base))
         .header("sec-fetch-site", "same-origin")
         .header("accept", "text/html")
@@ -565,14 +405,12 @@ async fn posts_are_rate_limited_per_address() {
 /// client the JSON it decodes.
 #[tokio::test]
 async fn refusals_are_pages_in_the_traders_language_or_json() {
-    let _serial = serial().await;
-    let portal =
-        Portal::start(&[("PORTAL_IP_BURST", "1"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
+    let portal = start(&[("PORTAL_IP_BURST", "1"), ("PORTAL_IP_RATE_PER_MINUTE", "1")]).await;
     let first = portal.post_form("/api/start-over", None, "/", &[]).await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let page = |lang: &'static str| {
         portal
-            .http
+            .http()
             .post(format!("{}/api/start-over", portal.base))
             .header("sec-fetch-site", "same-origin")
             .header("accept", "text/html")
@@ -606,7 +444,7 @@ async fn refusals_are_pages_in_the_traders_language_or_json() {
 
     // The same refusal for a server-function client: JSON.
     let json = portal
-        .http
+        .http()
         .post(format!("{}/api/start-over", portal.base))
         .header("sec-fetch-site", "same-origin")
         .header("accept", "application/json")
@@ -620,7 +458,7 @@ async fn refusals_are_pages_in_the_traders_language_or_json() {
 
     // A cross-site post and a body over the limit: pages too.
     let forged = portal
-        .http
+        .http()
         .post(format!("{}/api/login", portal.base))
         .header("origin", "https://evil.example")
         .header("accept", "text/html")
@@ -638,12 +476,11 @@ async fn refusals_are_pages_in_the_traders_language_or_json() {
 /// pick a fresh bucket with it.
 #[tokio::test]
 async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
-    let _serial = serial().await;
     async fn posts_until_limited(portal: &Portal, forwarded_for: &[&str]) -> Vec<StatusCode> {
         let mut statuses = Vec::new();
         for client in forwarded_for {
             let r = portal
-                .http
+                .http()
                 .post(format!("{}/api/start-over", portal.base))
                 .header("sec-fetch-site", "same-origin")
                 .header("accept", "text/html")
@@ -661,7 +498,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
 
     let mut trusting = limits.to_vec();
     trusting.push(("PORTAL_TRUSTED_PROXIES", "127.0.0.1"));
-    let behind_proxy = Portal::start(&trusting).await;
+    let behind_proxy = start(&trusting).await;
     let ok = StatusCode::SEE_OTHER;
     let limited = StatusCode::TOO_MANY_REQUESTS;
     assert_eq!(
@@ -669,7 +506,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
         [ok, ok, ok, ok, limited]
     );
 
-    let direct = Portal::start(&limits).await;
+    let direct = start(&limits).await;
     assert_eq!(
         posts_until_limited(&direct, &clients).await,
         [ok, ok, limited, limited, limited]
@@ -678,15 +515,10 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
 
 #[tokio::test]
 async fn a_rejected_app_key_is_a_calm_unavailable_and_no_dev_pages_outside_the_sandbox() {
-    let _serial = serial().await;
-    use autoshares_portal::sandbox::{Sandbox, SandboxConfig};
-    let sandbox = Sandbox::new(SandboxConfig {
-        app_key: "the-real-key".into(),
-        ..SandboxConfig::default()
-    });
-    let upstream = sandbox.spawn("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let url = format!("http://{upstream}/");
-    let portal = Portal::start(&[
+    // The standalone sandbox accepts only its own key, not the portal's.
+    let sandbox = Sandbox::start(BIN).await;
+    let url = format!("{}/", sandbox.url());
+    let portal = start(&[
         ("AUTOSHARES_API_URL", url.as_str()),
         ("AUTOSHARES_APP_KEY", "a-wrong-key"),
         ("PORTAL_SIGN_IN_URL", "https://broker.example/login"),
@@ -725,8 +557,7 @@ async fn a_rejected_app_key_is_a_calm_unavailable_and_no_dev_pages_outside_the_s
 
 #[tokio::test]
 async fn five_wrong_answers_burn_the_flow() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[("PORTAL_WRONG_ANSWERS_PER_15_MIN", "100")]).await;
+    let portal = start(&[("PORTAL_WRONG_ANSWERS_PER_15_MIN", "100")]).await;
     let step1 = portal
         .post_form("/api/login", None, "/", &[("login", "alice")])
         .await;
@@ -761,8 +592,7 @@ async fn five_wrong_answers_burn_the_flow() {
 
 #[tokio::test]
 async fn the_identifier_limit_spans_sessions() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     // Three code emails per hour for bob, whichever session asks.
     for _ in 0..3 {
         let r = portal
@@ -779,7 +609,7 @@ async fn the_identifier_limit_spans_sessions() {
         location(&fourth)
     );
     assert_eq!(
-        portal.upstream_calls().await,
+        portal.sandbox().calls().await.total(),
         3 + 3 + 1,
         "3 lookups, 3 resets, 1 lookup"
     );
@@ -787,14 +617,13 @@ async fn the_identifier_limit_spans_sessions() {
 
 #[tokio::test]
 async fn duplicate_or_unknown_form_fields_are_refused_with_a_clear_message() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let step1 = portal
         .post_form("/api/login", None, "/", &[("login", "bob")])
         .await;
     assert_eq!(location(&step1), "/code");
     let cookie = session_cookie(step1.headers()).unwrap();
-    let before = portal.upstream_calls().await;
+    let before = portal.sandbox().calls().await.total();
     for form in [
         vec![("code", "123456"), ("code", "654321")],
         vec![("code", "123456"), ("admin", "1")],
@@ -819,7 +648,7 @@ async fn duplicate_or_unknown_form_fields_are_refused_with_a_clear_message() {
         );
         // The hydrated client gets the same error as JSON.
         let fetched = portal
-            .http
+            .http()
             .post(format!("{}/api/code", portal.base))
             .header("sec-fetch-site", "same-origin")
             .header("accept", "application/json")
@@ -832,23 +661,22 @@ async fn duplicate_or_unknown_form_fields_are_refused_with_a_clear_message() {
         assert_eq!(fetched.text().await.unwrap(), "\"UnexpectedFields\"");
     }
     // Nothing reached AutoShares, and the flow still takes a proper form.
-    assert_eq!(portal.upstream_calls().await, before);
+    assert_eq!(portal.sandbox().calls().await.total(), before);
     let wrong = portal
         .post_form("/api/code", Some(&cookie), "/code", &[("code", "0000000")])
         .await;
     assert!(location(&wrong).contains("__err="));
-    assert_eq!(portal.upstream_calls().await, before + 1);
+    assert_eq!(portal.sandbox().calls().await.total(), before + 1);
 }
 
 /// The hydrated client's calls (no `text/html` in `Accept`) count wrong codes
 /// exactly like plain form posts: the fifth burns the flow.
 #[tokio::test]
 async fn the_hydrated_client_burns_the_flow_after_five_wrong_codes() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
+    let portal = start(&[]).await;
     let call = |cookie: String, code: &'static str| {
         let request = portal
-            .http
+            .http()
             .post(format!("{}/api/code", portal.base))
             .header("sec-fetch-site", "same-origin")
             .header("accept", "application/json")
@@ -883,9 +711,8 @@ async fn the_hydrated_client_burns_the_flow_after_five_wrong_codes() {
 
 #[tokio::test]
 async fn readiness_probes_upstream_at_most_every_30_seconds() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[]).await;
-    let before = portal.upstream_calls().await;
+    let portal = start(&[]).await;
+    let before = portal.sandbox().calls().await.total();
     for _ in 0..3 {
         let ready = portal.get("/readyz", None).await;
         assert_eq!(ready.status(), StatusCode::OK);
@@ -896,7 +723,7 @@ async fn readiness_probes_upstream_at_most_every_30_seconds() {
         );
     }
     assert_eq!(
-        portal.upstream_calls().await,
+        portal.sandbox().calls().await.total(),
         before + 1,
         "one probe, then cached"
     );
@@ -907,7 +734,7 @@ async fn readiness_probes_upstream_at_most_every_30_seconds() {
         .local_addr()
         .unwrap();
     let url = format!("http://{closed}/");
-    let cut_off = Portal::start(&[
+    let cut_off = start(&[
         ("AUTOSHARES_API_URL", url.as_str()),
         ("AUTOSHARES_APP_KEY", "any-key"),
         ("PORTAL_SIGN_IN_URL", "https://broker.example/login"),
@@ -925,18 +752,10 @@ async fn readiness_probes_upstream_at_most_every_30_seconds() {
 /// the two apart.
 #[tokio::test]
 async fn without_decoys_an_unknown_login_is_as_slow_as_a_known_one() {
-    let _serial = serial().await;
-    let portal = Portal::start(&[("PORTAL_DECOY_QUESTIONS", "false")]).await;
+    let portal = start(&[("PORTAL_DECOY_QUESTIONS", "false")]).await;
     let slow = serde_json::json!({"latency_ms": 300});
     for endpoint in ["reset", "code"] {
-        let status = portal
-            .http
-            .post(format!("{}/__sandbox/faults", portal.sandbox))
-            .json(&serde_json::json!({"endpoint": endpoint, "fault": slow}))
-            .send()
-            .await
-            .unwrap()
-            .status();
+        let status = portal.sandbox().set_fault(endpoint, slow.clone()).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
     }
     let ms = |t: std::time::Instant| t.elapsed().as_millis();

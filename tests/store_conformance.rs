@@ -248,7 +248,7 @@ async fn sqlite_conforms_and_sweeps_what_expired() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_conforms_and_every_key_expires() {
-    let redis = support::Redis::start();
+    let redis = support::Redis::start().await;
     let db = Arc::new(RedisDb::connect(&redis.url, RATE).await.unwrap());
     sessions_conform("redis", db.sessions()).await;
     counters_conform("redis", db.clone()).await;

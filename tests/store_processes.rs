@@ -7,9 +7,22 @@
 mod support;
 
 use reqwest::StatusCode;
-use support::{Answer, Portal, Redis, Sandbox, TempDir, UNAVAILABLE};
+use support::{Answer, Portal, Redis, Sandbox, TempDir, BIN};
 
 const NEW_PASSWORD: &str = "a long new passphrase for the store test";
+
+/// The message every store outage shows a trader.
+const UNAVAILABLE: &str = "temporarily unavailable";
+
+/// A portal against the sandbox process, on `store`, plus `extra` settings.
+async fn start(sandbox: &Sandbox, store: &str, extra: &[(&str, &str)]) -> Portal {
+    Portal::builder(BIN)
+        .upstream(sandbox)
+        .store(store)
+        .envs(extra)
+        .start()
+        .await
+}
 
 fn assert_redirect(answer: &Answer, to: &str) {
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{answer:?}");
@@ -53,15 +66,15 @@ async fn finish(code_portal: &Portal, password_portal: &Portal, sandbox: &Sandbo
 
 #[tokio::test]
 async fn a_reset_survives_kill_9_on_sqlite() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start(BIN).await;
     let dir = TempDir::new("store-kill9");
     let store = format!("sqlite:{}", dir.file("portal.db"));
-    let first = Portal::start(&sandbox, &store, &[]);
+    let first = start(&sandbox, &store, &[]).await;
     let cookie = answered(&first).await;
     first.kill_9();
 
-    let second = Portal::start(&sandbox, &store, &[]);
-    let page = second.get("/code", &cookie).await;
+    let second = start(&sandbox, &store, &[]).await;
+    let page = second.page("/code", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains("one-time-code"),
@@ -72,10 +85,10 @@ async fn a_reset_survives_kill_9_on_sqlite() {
 
 #[tokio::test]
 async fn a_reset_moves_between_instances_on_redis() {
-    let sandbox = Sandbox::start();
-    let redis = Redis::start();
-    let a = Portal::start(&sandbox, &redis.url, &[]);
-    let b = Portal::start(&sandbox, &redis.url, &[]);
+    let sandbox = Sandbox::start(BIN).await;
+    let redis = Redis::start().await;
+    let a = start(&sandbox, &redis.url, &[]).await;
+    let b = start(&sandbox, &redis.url, &[]).await;
     let step1 = a.post("/api/login", "", &[("login", "alice")]).await;
     assert_redirect(&step1, "/question");
     let step2 = b
@@ -93,12 +106,12 @@ async fn wrong_answer(portal: &Portal, cookie: &str) -> Answer {
 
 #[tokio::test]
 async fn limits_add_up_across_instances_on_redis() {
-    let sandbox = Sandbox::start();
-    let redis = Redis::start();
+    let sandbox = Sandbox::start(BIN).await;
+    let redis = Redis::start().await;
     // Wide per-address buckets here; they get their own check below.
     let wide = [("PORTAL_IP_BURST", "1000")];
-    let a = Portal::start(&sandbox, &redis.url, &wide);
-    let b = Portal::start(&sandbox, &redis.url, &wide);
+    let a = start(&sandbox, &redis.url, &wide).await;
+    let b = start(&sandbox, &redis.url, &wide).await;
 
     // Wrong answers: 3 on A and 2 on B, in separate flows, lock alice out
     // on both.
@@ -112,7 +125,7 @@ async fn limits_add_up_across_instances_on_redis() {
     assert_eq!(fourth.error(), "\"WrongAnswer\"", "{fourth:?}");
     let fifth = wrong_answer(&b, &on_b).await;
     assert_redirect(&fifth, "/expired");
-    let page = b.get("/expired", &fifth.cookie).await;
+    let page = b.page("/expired", &fifth.cookie).await;
     assert!(page.body.contains("Too many attempts"), "{}", page.body);
     assert!(page.body.contains("15 minutes"), "{}", page.body);
     // A is locked too: even the right answer is refused now.
@@ -140,11 +153,11 @@ async fn limits_add_up_across_instances_on_redis() {
 
 #[tokio::test]
 async fn the_per_address_bucket_is_shared_across_instances_on_redis() {
-    let sandbox = Sandbox::start();
-    let redis = Redis::start();
+    let sandbox = Sandbox::start(BIN).await;
+    let redis = Redis::start().await;
     let narrow = [("PORTAL_IP_BURST", "4"), ("PORTAL_IP_RATE_PER_MINUTE", "1")];
-    let a = Portal::start(&sandbox, &redis.url, &narrow);
-    let b = Portal::start(&sandbox, &redis.url, &narrow);
+    let a = start(&sandbox, &redis.url, &narrow).await;
+    let b = start(&sandbox, &redis.url, &narrow).await;
     let mut statuses = Vec::new();
     for portal in [&a, &b, &a, &b, &a, &b] {
         let answer = portal.post("/api/login", "", &[("login", "nobody")]).await;
@@ -165,13 +178,13 @@ async fn the_per_address_bucket_is_shared_across_instances_on_redis() {
 
 #[tokio::test]
 async fn lockouts_survive_a_restart_on_sqlite() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start(BIN).await;
     let dir = TempDir::new("store-lockout");
     let store = format!("sqlite:{}", dir.file("portal.db"));
     // No PORTAL_HMAC_KEY: the file keeps a generated one, so the restarted
     // portal hashes alice alike and finds her lockout.
     let no_key = [("PORTAL_HMAC_KEY", "")];
-    let first = Portal::start(&sandbox, &store, &no_key);
+    let first = start(&sandbox, &store, &no_key).await;
     let cookie = first
         .post("/api/login", "", &[("login", "alice")])
         .await
@@ -182,7 +195,7 @@ async fn lockouts_survive_a_restart_on_sqlite() {
     assert_redirect(&wrong_answer(&first, &cookie).await, "/expired");
     drop(first);
 
-    let second = Portal::start(&sandbox, &store, &no_key);
+    let second = start(&sandbox, &store, &no_key).await;
     let cookie = second
         .post("/api/login", "", &[("login", "alice")])
         .await
@@ -200,21 +213,21 @@ async fn lockouts_survive_a_restart_on_sqlite() {
 
 #[tokio::test]
 async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
-    let sandbox = Sandbox::start();
-    let redis = Redis::start();
-    let portal = Portal::start(&sandbox, &redis.url, &[]);
+    let sandbox = Sandbox::start(BIN).await;
+    let redis = Redis::start().await;
+    let portal = start(&sandbox, &redis.url, &[]).await;
     let cookie = answered(&portal).await;
-    let ready = portal.get("/readyz", "").await;
+    let ready = portal.page("/readyz", "").await;
     assert_eq!(ready.status, StatusCode::OK, "{ready:?}");
 
     redis.pause();
-    let calls_before = sandbox.calls().await;
+    let calls_before = sandbox.calls().await.total();
     // JavaScript off: back to the page, which says so calmly.
     let code = sandbox.latest_code("alice").await;
     let posted = portal.post("/api/code", &cookie, &[("code", &code)]).await;
     assert_eq!(posted.status, StatusCode::SEE_OTHER, "{posted:?}");
     assert_eq!(posted.error(), "\"Unavailable\"", "{posted:?}");
-    let page = portal.get("/code", &cookie).await;
+    let page = portal.page("/code", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(UNAVAILABLE), "{}", page.body);
     // JavaScript on: the error the client decodes, never a 500.
@@ -224,7 +237,7 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
         "{called:?}"
     );
     assert_eq!(called.body, "\"Unavailable\"");
-    let ready = portal.get("/readyz", "").await;
+    let ready = portal.page("/readyz", "").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         ready.body.contains("\"store\":\"unavailable\""),
@@ -237,10 +250,10 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
     );
     // Limits fail closed: nothing reached AutoShares while the portal
     // could not count (the sign-in above is the sandbox's own /token).
-    assert_eq!(sandbox.calls().await, calls_before + 1);
+    assert_eq!(sandbox.calls().await.total(), calls_before + 1);
 
     redis.resume();
-    let ready = portal.get("/readyz", "").await;
+    let ready = portal.page("/readyz", "").await;
     assert_eq!(ready.status, StatusCode::OK, "{ready:?}");
     // The same flow goes on with the same cookie and code.
     finish(&portal, &portal, &sandbox, &cookie).await;
@@ -256,14 +269,14 @@ async fn a_frozen_redis_pauses_the_reset_calmly_and_it_resumes() {
 
 #[tokio::test]
 async fn a_locked_sqlite_file_pauses_calmly_and_the_reset_resumes() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start(BIN).await;
     let dir = TempDir::new("store-locked");
     let path = dir.file("portal.db");
-    let portal = Portal::start(&sandbox, &format!("sqlite:{path}"), &[]);
+    let portal = start(&sandbox, &format!("sqlite:{path}"), &[]).await;
     let cookie = answered(&portal).await;
     // Readiness asks AutoShares at most every 30 s: ask now, so the probe
     // below makes no upstream call of its own.
-    assert_eq!(portal.get("/readyz", "").await.status, StatusCode::OK);
+    assert_eq!(portal.page("/readyz", "").await.status, StatusCode::OK);
 
     // Another process holds the write lock (as a stuck backup or a second
     // writer would): the portal waits its busy timeout, then says so.
@@ -272,16 +285,16 @@ async fn a_locked_sqlite_file_pauses_calmly_and_the_reset_resumes() {
         .call(|c| c.execute_batch("begin exclusive"))
         .await
         .unwrap();
-    let calls_before = sandbox.calls().await;
+    let calls_before = sandbox.calls().await.total();
     let code = sandbox.latest_code("alice").await;
     let posted = portal.post("/api/code", &cookie, &[("code", &code)]).await;
     assert_eq!(posted.error(), "\"Unavailable\"", "{posted:?}");
     let called = portal.call("/api/code", &cookie, &[("code", &code)]).await;
     assert_eq!(called.body, "\"Unavailable\"", "{called:?}");
     assert_ne!(called.status, StatusCode::INTERNAL_SERVER_ERROR);
-    let ready = portal.get("/readyz", "").await;
+    let ready = portal.page("/readyz", "").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{ready:?}");
-    assert_eq!(sandbox.calls().await, calls_before, "fail closed");
+    assert_eq!(sandbox.calls().await.total(), calls_before, "fail closed");
 
     locker.call(|c| c.execute_batch("rollback")).await.unwrap();
     finish(&portal, &portal, &sandbox, &cookie).await;

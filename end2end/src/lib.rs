@@ -1,6 +1,6 @@
 //! The browser-test harness: starts the built portal (release binary, in
-//! sandbox mode) on free ports, drives Debian's Chromium through
-//! playwright-rs. JavaScript on and off is a test configuration:
+//! sandbox mode, through `portal-harness`, the launcher the portal's own
+//! tests use too) and drives Debian's Chromium through playwright-rs. JavaScript on and off is a test configuration:
 //! `in_both_modes!` declares each scenario as two tests, so a failure in
 //! one mode can't hide the other.
 //!
@@ -9,16 +9,14 @@
 //! (and from `.ci/portal`).
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use playwright_rs::protocol::{AriaRole, BrowserContextOptions, GetByRoleOptions, Viewport};
 use playwright_rs::{api::LaunchOptions, Playwright};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 pub mod words;
+pub use portal_harness::Portal;
 pub use words::{current_lang, tr, tr_text, tr_with, LANG};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -36,23 +34,6 @@ pub fn portal_bin() -> PathBuf {
     std::env::var("PORTAL_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo_root().join("target/release/autoshares-portal"))
-}
-
-/// The address on the log line that carries `event="<event>"`, in the
-/// text format (`addr=…`) or the JSON one (`"addr":"…"`).
-fn logged_addr(log: &str, event: &str) -> Option<String> {
-    let text = format!("event=\"{event}\"");
-    let json = format!("\"event\":\"{event}\"");
-    let line = log
-        .lines()
-        .find(|line| line.contains(&text) || line.contains(&json))?;
-    if line.starts_with('{') {
-        let value: serde_json::Value = serde_json::from_str(line).ok()?;
-        return value["addr"].as_str().map(str::to_string);
-    }
-    line.split_whitespace()
-        .find_map(|word| word.strip_prefix("addr="))
-        .map(str::to_string)
 }
 
 /// The site the release build wrote (`PORTAL_SITE_ROOT`, else target/site).
@@ -77,259 +58,24 @@ pub fn built_files(ext: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A new directory for one portal's SQLite store.
-fn fresh_store_dir() -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!("portal-e2e-{}-{n}", std::process::id()))
-}
-
-/// A running portal process, killed on drop.
-pub struct Portal {
-    child: Child,
-    pub base: String,
-    pub sandbox: String,
-    log: Arc<Mutex<String>>,
-    http: reqwest::Client,
-    store_dir: PathBuf,
-}
-
-/// Wait until the portal has logged where it and its sandbox listen.
-async fn wait_for_addresses(child: &mut Child, log: &Arc<Mutex<String>>) -> (String, String) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let text = log.lock().map(|l| l.clone()).unwrap_or_default();
-        if let (Some(base), Some(sandbox)) = (
-            logged_addr(&text, "listening"),
-            logged_addr(&text, "sandbox_started"),
-        ) {
-            return (base, sandbox);
-        }
-        let exited = matches!(child.try_wait(), Ok(Some(_)));
-        if exited || Instant::now() > deadline {
-            panic!("the portal never said where it listens; its log:\n{text}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-impl Portal {
-    /// Start the release binary with the sandbox, plus `extra` settings.
-    pub async fn start(extra: &[(&str, &str)]) -> Portal {
-        let bin = portal_bin();
-        let site = site_root();
-        assert!(
-            bin.exists(),
-            "no portal binary at {}: run `cargo leptos build --release` first",
-            bin.display()
-        );
-        let store_dir = fresh_store_dir();
-        let mut command = Command::new(&bin);
-        command
-            .env("AUTOSHARES_API_URL", "sandbox")
-            // Port 0 everywhere: the OS picks free ports, and the portal logs
-            // the ones it got. Picking ports here and handing them over raced
-            // with other tests (and with the sandbox) for the same port.
-            .env("SANDBOX_PORT", "0")
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("LEPTOS_SITE_ROOT", &site)
-            .env("LEPTOS_OUTPUT_NAME", "autoshares-portal")
-            .env("LEPTOS_SITE_PKG_DIR", "pkg")
-            // `access=debug`: one line per request, so tests can count fetches.
-            .env("RUST_LOG", "info,access=debug")
-            // Browser tests post many forms from one address.
-            .env("PORTAL_IP_BURST", "10000")
-            // The default engine (SQLite), in a file of this portal's own:
-            // tests running side by side must not share limits or lockouts.
-            .env(
-                "PORTAL_STORE",
-                format!("sqlite:{}", store_dir.join("portal.db").display()),
-            )
-            .env("NO_COLOR", "1")
-            // The harness reads `event="listening" addr=…` and the access
-            // lines in text form; tests of the JSON log ask for it in `extra`.
-            .env("PORTAL_LOG_FORMAT", "text")
-            // Side-by-side portals can't all have the default 9464.
-            .env("PORTAL_METRICS_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        for (k, v) in extra {
-            command.env(k, v);
-        }
-        let mut child = command.spawn().expect("start the portal binary");
-        let log = Arc::new(Mutex::new(String::new()));
-        if let Some(out) = child.stdout.take() {
-            collect(out, log.clone());
-        }
-        if let Some(err) = child.stderr.take() {
-            collect(err, log.clone());
-        }
-        let (base, sandbox) = wait_for_addresses(&mut child, &log).await;
-        let portal = Portal {
-            child,
-            base: format!("http://{base}"),
-            sandbox: format!("http://{sandbox}"),
-            log,
-            store_dir,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .expect("http client"),
-        };
-        portal.wait_healthy().await;
-        portal
-    }
-
-    async fn wait_healthy(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(r) = self.http.get(self.url("/healthz")).send().await {
-                if r.status().is_success() {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "the portal never answered /healthz; its log:\n{}",
-            self.log()
-        );
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// The in-process sandbox API's own address (`SANDBOX_PORT`).
-    pub fn sandbox_url(&self) -> &str {
-        &self.sandbox
-    }
-
-    /// Everything the portal printed so far.
-    pub fn log(&self) -> String {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
-    /// How many requests for a path ending in `suffix` the portal answered
-    /// (from its access log).
-    pub fn fetches(&self, suffix: &str) -> usize {
-        self.log()
-            .lines()
-            .filter(|line| line.contains("event=\"request\""))
-            .filter_map(|line| {
-                line.split_whitespace()
-                    .find_map(|w| w.strip_prefix("path="))
-            })
-            .filter(|path| path.ends_with(suffix))
-            .count()
-    }
-
-    /// The sandbox's mailbox, newest first.
-    async fn mailbox(&self) -> Vec<serde_json::Value> {
-        let mail: serde_json::Value = self
-            .http
-            .get(format!("{}/__sandbox/mailbox", self.sandbox))
-            .send()
-            .await
-            .expect("mailbox")
-            .json()
-            .await
-            .expect("mailbox json");
-        mail.as_array().cloned().unwrap_or_default()
-    }
-
-    /// The newest unused code the sandbox "emailed" to `login`.
-    pub async fn code_for(&self, login: &str) -> String {
-        for _ in 0..50 {
-            let newest = self.mailbox().await.into_iter().find_map(|e| {
-                (e["login"] == login && e["used"] == false)
-                    .then(|| e["code"].as_str().map(str::to_string))
-                    .flatten()
-            });
-            if let Some(code) = newest {
-                return code;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("no code for {login} in the sandbox mailbox");
-    }
-
-    /// How many codes `login` was sent.
-    pub async fn codes_sent(&self, login: &str) -> usize {
-        self.mailbox()
-            .await
-            .iter()
-            .filter(|e| e["login"] == login)
-            .count()
-    }
-
-    /// Upstream calls the sandbox received, per endpoint.
-    pub async fn calls(&self, endpoint: &str) -> u64 {
-        let calls: serde_json::Value = self
-            .http
-            .get(format!("{}/__sandbox/calls", self.sandbox))
-            .send()
-            .await
-            .expect("calls")
-            .json()
-            .await
-            .expect("calls json");
-        calls[endpoint].as_u64().unwrap_or(0)
-    }
-
-    /// Make `endpoint` fail once with `kind` (a sandbox fault mode).
-    pub async fn fault_once(&self, endpoint: &str, kind: &str) {
-        let status = self
-            .http
-            .post(format!("{}/__sandbox/faults", self.sandbox))
-            .json(&serde_json::json!({
-                "endpoint": endpoint,
-                "fault": {"mode": {"kind": kind}, "remaining": 1}
-            }))
-            .send()
-            .await
-            .expect("set fault")
-            .status();
-        assert!(status.is_success(), "setting a fault answered {status}");
-    }
-
-    /// The sandbox's `/token` status for these credentials (200, 202, 401).
-    pub async fn sign_in_status(&self, user: &str, password: &str, key: &str) -> u16 {
-        self.http
-            .post(format!("{}/token", self.sandbox))
-            .header("Et-App-Key", key)
-            .header("Username", user)
-            .header("Password", password)
-            .send()
-            .await
-            .expect("sign in")
-            .status()
-            .as_u16()
-    }
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-        let _ = std::fs::remove_dir_all(&self.store_dir);
-    }
-}
-
-fn collect<R: tokio::io::AsyncRead + Unpin + Send + 'static>(reader: R, log: Arc<Mutex<String>>) {
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(reader).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Ok(mut log) = log.lock() {
-                log.push_str(&line);
-                log.push('\n');
-            }
-        }
-    });
+/// The release portal in sandbox mode, set up for browser tests, plus
+/// `extra` settings (the harness's environment, then these, then `extra`).
+pub async fn start_portal(extra: &[(&str, &str)]) -> Portal {
+    let bin = portal_bin();
+    assert!(
+        bin.exists(),
+        "no portal binary at {}: run `cargo leptos build --release` first",
+        bin.display()
+    );
+    Portal::builder(bin)
+        .env("LEPTOS_SITE_ROOT", site_root().display().to_string())
+        // `access=debug`: one line per request, so tests can count fetches.
+        .env("RUST_LOG", "info,access=debug")
+        // Browser tests post many forms from one address.
+        .env("PORTAL_IP_BURST", "10000")
+        .envs(extra)
+        .start()
+        .await
 }
 
 /// The browser's own navigation buttons.

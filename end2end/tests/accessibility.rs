@@ -3,7 +3,7 @@
 //! at 200 % unclipped, and no transitions when motion is reduced. In
 //! English and in Arabic (right to left).
 
-use end2end::{tr, Browser, JsMode, Portal, TestPage, DESKTOP, LANG, PHONE};
+use end2end::{start_portal, tr, Browser, JsMode, TestPage, DESKTOP, LANG, PHONE};
 
 /// What has the focus: its id (or tag and text), and whether it is fully
 /// on screen with a size.
@@ -47,7 +47,7 @@ async fn focus_is(page: &TestPage, name: &str) {
 }
 
 async fn by_keyboard_only() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, PHONE).await;
     page.open(&portal.url("/")).await;
@@ -66,7 +66,7 @@ async fn by_keyboard_only() {
     page.wait_for_path("/code").await;
     // Step 3: the code, then Enter on the button.
     focus_is(&page, "code").await;
-    typed(&page, &portal.code_for("bob").await).await;
+    typed(&page, &portal.sandbox().latest_code("bob").await).await;
     key(&page, "Tab").await;
     focus_is(&page, &format!("button:{}", tr(page.lang, "code-verify"))).await;
     key(&page, "Enter").await;
@@ -127,7 +127,7 @@ async fn fits_sideways(page: &TestPage) -> bool {
 /// Every step at 320 px: nothing scrolls sideways. Then at 200 % text on
 /// a desktop: nothing overflows its box (clipped text).
 async fn narrow_and_zoomed() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, (320, 640)).await;
     let check = |what: &'static str| {
@@ -195,7 +195,7 @@ async fn narrow_and_zoomed() {
     page.press("button-continue").await;
     page.wait_for_path("/code").await;
     check("the code page").await;
-    page.fill_field("code-label", &portal.code_for("alice").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("alice").await)
         .await;
     page.press("code-verify").await;
     page.wait_for_path("/password").await;
@@ -227,7 +227,7 @@ async fn narrow_screens_and_large_text_in_arabic() {
 /// With `prefers-reduced-motion: reduce` nothing transitions.
 #[tokio::test]
 async fn reduced_motion_turns_transitions_off() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let duration = |motion: &'static str| {
         let browser = &browser;
@@ -255,7 +255,7 @@ async fn reduced_motion_turns_transitions_off() {
 /// page is reported.
 #[tokio::test]
 async fn the_axe_check_notices_an_unlabelled_field() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let url = portal.url("/");
     let outcome = tokio::spawn(async move {
         let browser = Browser::launch().await;

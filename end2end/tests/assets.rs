@@ -2,7 +2,7 @@
 //! a year, brotli or gzip by content negotiation with `Vary`, straight from
 //! disk; HTML pages compressed too but never cached.
 
-use end2end::{built_files, Portal};
+use end2end::{built_files, start_portal, Portal};
 
 /// GET `path` with this `Accept-Encoding`; (status, encoding, vary,
 /// cache-control, body length).
@@ -35,7 +35,7 @@ async fn fetch(portal: &Portal, path: &str, accept: &str) -> (u16, String, Strin
 
 #[tokio::test]
 async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let mut checked = 0;
     for ext in ["css", "js", "wasm"] {
         let files = built_files(ext);
@@ -73,7 +73,7 @@ async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
 
 #[tokio::test]
 async fn pages_are_compressed_and_never_cached() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let (status, encoding, vary, cache, _) = fetch(&portal, "/", "gzip, deflate, br").await;
     assert_eq!(status, 200);
     assert_eq!(encoding, "br");

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use end2end::{in_both_modes, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
+use end2end::{in_both_modes, start_portal, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
 
-const KEY: &str = "sandbox-demo-key";
 const ALICE_QUESTION: &str = "What street did you live on in third grade?";
 
 /// Generous per-identifier limits: these tests reset the same demo users
@@ -61,7 +60,7 @@ fn fresh_password(tag: &str, mode: JsMode) -> String {
 
 in_both_modes! {
     async fn happy_path_with_a_question_changes_the_password(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let mut old = "Alice-Old-Pass-1".to_string();
         for viewport in [PHONE, DESKTOP] {
@@ -88,7 +87,7 @@ in_both_modes! {
             );
             page.screenshot("3-code").await;
             page.assert_accessible("the code page").await;
-            enter_code(&page, &portal.code_for("alice").await).await;
+            enter_code(&page, &portal.sandbox().latest_code("alice").await).await;
 
             page.wait_for_path("/password").await;
             page.wait_for_text(".step-text", &page.t_with("step-of", &[("n", 4), ("count", 4)])).await;
@@ -137,31 +136,31 @@ in_both_modes! {
             page.assert_no_page_errors();
 
             // Proof of effect: the new password signs in, the old one no longer does.
-            assert_eq!(portal.sign_in_status("alice", &password, KEY).await, 200);
-            assert_eq!(portal.sign_in_status("alice", &old, KEY).await, 401);
+            assert_eq!(portal.sandbox().sign_in_status("alice", &password).await, 200);
+            assert_eq!(portal.sandbox().sign_in_status("alice", &old).await, 401);
             old = password;
         }
     }
 
     async fn happy_path_without_a_question_goes_straight_to_the_code(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = browser.page(mode, PHONE).await;
         enter_login(&page, &portal, "bob@example.com").await;
         page.wait_for_path("/code").await;
         page.wait_for_text(".lead", "bob@example.com").await;
-        enter_code(&page, &portal.code_for("bob").await).await;
+        enter_code(&page, &portal.sandbox().latest_code("bob").await).await;
         page.wait_for_path("/password").await;
         let password = fresh_password("bob", mode);
         new_password(&page, &password, &password).await;
         page.wait_for_path("/done").await;
         page.assert_no_page_errors();
-        assert_eq!(portal.sign_in_status("bob", &password, KEY).await, 200);
-        assert_eq!(portal.sign_in_status("bob", "Bob-Old-Pass-1", KEY).await, 401);
+        assert_eq!(portal.sandbox().sign_in_status("bob", &password).await, 200);
+        assert_eq!(portal.sandbox().sign_in_status("bob", "Bob-Old-Pass-1").await, 401);
     }
 
     async fn a_wrong_answer_then_the_right_one(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         answer(&page, "Smith").await;
@@ -196,10 +195,10 @@ in_both_modes! {
     }
 
     async fn a_wrong_code_then_the_right_one(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        let code = portal.code_for("bob").await;
+        let code = portal.sandbox().latest_code("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         enter_code(&page, wrong).await;
         page.wait_for_text("#code-error", "error-wrong-code")
@@ -213,15 +212,15 @@ in_both_modes! {
     }
 
     async fn send_a_new_code(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        let first = portal.code_for("bob").await;
-        let sent_before = portal.codes_sent("bob").await;
+        let first = portal.sandbox().latest_code("bob").await;
+        let sent_before = portal.sandbox().codes_sent("bob").await;
         page.press("code-send-new").await;
         page.wait_for_text(".notice", "code-new-sent").await;
-        assert_eq!(portal.codes_sent("bob").await, sent_before + 1);
-        let second = portal.code_for("bob").await;
+        assert_eq!(portal.sandbox().codes_sent("bob").await, sent_before + 1);
+        let second = portal.sandbox().latest_code("bob").await;
         assert_ne!(first, second);
         enter_code(&page, &second).await;
         page.wait_for_path("/password").await;
@@ -229,12 +228,12 @@ in_both_modes! {
     }
 
     async fn the_portals_own_password_checks_make_no_upstream_call(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        enter_code(&page, &portal.code_for("bob").await).await;
+        enter_code(&page, &portal.sandbox().latest_code("bob").await).await;
         page.wait_for_path("/password").await;
-        let calls = portal.calls("password").await;
+        let calls = portal.sandbox().calls().await.password;
         new_password(&page, "a long new passphrase", "a long new passphrasf").await;
         page.wait_for_text("#confirmation-error", "error-password-mismatch")
             .await;
@@ -253,7 +252,7 @@ in_both_modes! {
             assert_eq!(page.count("#password-rules li.met").await, 4);
         }
         assert_eq!(
-            portal.calls("password").await,
+            portal.sandbox().calls().await.password,
             calls,
             "[{mode:?}] no upstream call"
         );
@@ -266,12 +265,13 @@ in_both_modes! {
     }
 
     async fn an_upstream_fault_at_each_step_then_a_retry_succeeds(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let unavailable = "error-unavailable";
         let page = browser.page(mode, PHONE).await;
         // Step 1: the lookup fails; the trader's login stays in the field.
         portal
+            .sandbox()
             .fault_once("secret_question", "server_error_html")
             .await;
         enter_login(&page, &portal, "alice").await;
@@ -288,7 +288,7 @@ in_both_modes! {
         page.wait_for_path("/question").await;
 
         // Step 2: the reset request fails.
-        portal.fault_once("reset", "garbage_json").await;
+        portal.sandbox().fault_once("reset", "garbage_json").await;
         answer(&page, "Peterson").await;
         page.wait_for_text(".form-error", unavailable).await;
         assert_eq!(page.path(), "/question");
@@ -296,8 +296,8 @@ in_both_modes! {
         page.wait_for_path("/code").await;
 
         // Step 3: the code exchange fails; the same code works on retry.
-        let code = portal.code_for("alice").await;
-        portal.fault_once("code", "wrong_shape").await;
+        let code = portal.sandbox().latest_code("alice").await;
+        portal.sandbox().fault_once("code", "wrong_shape").await;
         enter_code(&page, &code).await;
         page.wait_for_text(".form-error", unavailable).await;
         assert_eq!(page.path(), "/code");
@@ -305,7 +305,7 @@ in_both_modes! {
         page.wait_for_path("/password").await;
 
         // Step 4: setting the password fails, then works.
-        portal.fault_once("password", "server_error_html").await;
+        portal.sandbox().fault_once("password", "server_error_html").await;
         let password = fresh_password("fault", mode);
         new_password(&page, &password, &password).await;
         page.wait_for_text(".form-error", unavailable).await;
@@ -313,16 +313,16 @@ in_both_modes! {
         new_password(&page, &password, &password).await;
         page.wait_for_path("/done").await;
         page.assert_no_page_errors();
-        assert_eq!(portal.sign_in_status("alice", &password, KEY).await, 200);
+        assert_eq!(portal.sandbox().sign_in_status("alice", &password).await, 200);
     }
 
     async fn an_idle_flow_expires_with_a_clear_page(mode) {
         let mut settings = ROOMY.to_vec();
         settings.push(("PORTAL_FLOW_IDLE_SECS", "2"));
-        let portal = Portal::start(&settings).await;
+        let portal = start_portal(&settings).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        let code = portal.code_for("bob").await;
+        let code = portal.sandbox().latest_code("bob").await;
         tokio::time::sleep(Duration::from_millis(2500)).await;
         enter_code(&page, &code).await;
         page.wait_for_path("/expired").await;
@@ -338,7 +338,7 @@ in_both_modes! {
     }
 
     async fn back_and_refresh_keep_the_trader_on_their_step(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         page.reload().await;
@@ -354,7 +354,7 @@ in_both_modes! {
         page.back().await;
         page.wait_for_path("/code").await;
 
-        enter_code(&page, &portal.code_for("alice").await).await;
+        enter_code(&page, &portal.sandbox().latest_code("alice").await).await;
         page.wait_for_path("/password").await;
         page.reload().await;
         page.wait_for_path("/password").await;
@@ -373,7 +373,7 @@ in_both_modes! {
     }
 
     async fn start_over_throws_the_flow_away(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
         page.press("start-over").await;
@@ -388,7 +388,7 @@ in_both_modes! {
     }
 
     async fn an_upstream_question_is_shown_as_text(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "mallory", "/question").await;
         assert_eq!(
@@ -400,10 +400,10 @@ in_both_modes! {
     }
 
     async fn five_wrong_codes_end_the_reset_with_a_clear_reason(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "bob", "/code").await;
-        let code = portal.code_for("bob").await;
+        let code = portal.sandbox().latest_code("bob").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         let step = ("code", "/code", "#code-error", "error-wrong-code");
         five_wrong_tries_burn_the_flow(&page, &portal, step, async || {
@@ -414,7 +414,7 @@ in_both_modes! {
     }
 
     async fn five_wrong_answers_end_the_reset_with_a_clear_reason(mode) {
-        let portal = Portal::start(ROOMY).await;
+        let portal = start_portal(ROOMY).await;
         let browser = Browser::launch().await;
         let page = begin(&browser, &portal, mode, "alice", "/question").await;
         let step = ("reset", "/question", "#answer-error", "error-wrong-answer");
@@ -433,9 +433,9 @@ async fn five_wrong_tries_burn_the_flow(
     try_once: impl AsyncFn(),
 ) {
     for attempt in 1..=4 {
-        let before = portal.calls(endpoint).await;
+        let before = portal.sandbox().calls_to(endpoint).await;
         try_once().await;
-        while portal.calls(endpoint).await == before {
+        while portal.sandbox().calls_to(endpoint).await == before {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         page.wait_for_text(error, message).await;

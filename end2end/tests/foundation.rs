@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use end2end::{in_both_modes, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
+use end2end::{in_both_modes, start_portal, Browser, JsMode, Portal, TestPage, DESKTOP, PHONE};
 
 #[tokio::test]
 async fn health_answers_200() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let status = portal
         .http()
         .get(portal.url("/healthz"))
@@ -21,7 +21,7 @@ async fn health_answers_200() {
 
 in_both_modes! {
     async fn the_start_page_renders_without_any_script(mode) {
-        let portal = Portal::start(&[]).await;
+        let portal = start_portal(&[]).await;
         let browser = Browser::launch().await;
         for viewport in [PHONE, DESKTOP] {
             let page = browser.page(mode, viewport).await;
@@ -52,7 +52,7 @@ async fn to_the_password_step(page: &TestPage, portal: &Portal) {
     page.fill_field("start-login-label", "bob").await;
     page.press("button-continue").await;
     page.wait_for_path("/code").await;
-    page.fill_field("code-label", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("bob").await)
         .await;
     page.press("code-verify").await;
     page.wait_for_path("/password").await;
@@ -63,7 +63,7 @@ async fn to_the_password_step(page: &TestPage, portal: &Portal) {
 /// shown a second time (after a failed post) takes them from the cache.
 #[tokio::test]
 async fn a_whole_reset_fetches_the_js_and_the_wasm_once() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, PHONE).await;
     to_the_password_step(&page, &portal).await;
@@ -98,7 +98,7 @@ async fn a_whole_reset_fetches_the_js_and_the_wasm_once() {
 
 #[tokio::test]
 async fn a_broken_wasm_fails_the_hydration_check() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, DESKTOP).await;
     page.page
@@ -109,7 +109,7 @@ async fn a_broken_wasm_fails_the_hydration_check() {
     page.fill_field("start-login-label", "bob").await;
     page.press("button-continue").await;
     page.wait_for_path("/code").await;
-    page.fill_field("code-label", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("bob").await)
         .await;
     page.press("code-verify").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -138,7 +138,7 @@ async fn a_broken_wasm_fails_the_hydration_check() {
 
 #[tokio::test]
 async fn dark_mode_screenshots() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     for viewport in [PHONE, DESKTOP] {
         let page = browser.page_in(JsMode::On, viewport, "dark").await;
@@ -168,31 +168,9 @@ async fn without_an_upstream_the_server_refuses_to_start_in_one_line() {
 
 #[tokio::test]
 async fn the_sandbox_runs_standalone() {
-    use tokio::io::AsyncBufReadExt;
-    let bin = end2end::portal_bin();
     // Port 0: the sandbox picks a free port and prints where it listens.
-    let mut child = tokio::process::Command::new(&bin)
-        .args(["sandbox", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let banner = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("AutoShares sandbox on") {
-                return line;
-            }
-        }
-        panic!("the sandbox exited without saying where it listens");
-    })
-    .await
-    .expect("the sandbox printed its address in time");
-    let base = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {banner:?}"))
-        .to_string();
+    let sandbox = portal_harness::Sandbox::start(end2end::portal_bin()).await;
+    let base = sandbox.url();
     let url = format!("{base}/v1.0/users/password/secret-question?username=alice");
     let http = reqwest::Client::new();
     let mut body = serde_json::Value::Null;

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use end2end::{repo_root, Browser, JsMode, Portal, PHONE};
+use end2end::{repo_root, start_portal, Browser, JsMode, PHONE};
 use playwright_rs::protocol::ResponseObject;
 
 /// A page's URL and its HTML as sent.
@@ -14,7 +14,7 @@ const ALICE_QUESTION: &str = "What street did you live on in third grade?";
 
 #[tokio::test]
 async fn every_page_passes_the_nu_html_checker() {
-    let portal = Portal::start(&[("PORTAL_WRONG_ANSWERS_PER_15_MIN", "100")]).await;
+    let portal = start_portal(&[("PORTAL_WRONG_ANSWERS_PER_15_MIN", "100")]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, PHONE).await;
     // Each HTML document the browser gets, read as it arrives (a page's
@@ -62,7 +62,10 @@ async fn every_page_passes_the_nu_html_checker() {
     page.wait_for_text("#answer-error", "error-wrong-answer")
         .await;
     // The unavailable message.
-    portal.fault_once("reset", "server_error_html").await;
+    portal
+        .sandbox()
+        .fault_once("reset", "server_error_html")
+        .await;
     page.fill_field(ALICE_QUESTION, "Peterson").await;
     page.press("button-continue").await;
     page.wait_for_text(".form-error", "error-unavailable").await;
@@ -70,14 +73,14 @@ async fn every_page_passes_the_nu_html_checker() {
     page.press("button-continue").await;
     // Code, with a wrong one and a resend.
     page.wait_for_path("/code").await;
-    let code = portal.code_for("alice").await;
+    let code = portal.sandbox().latest_code("alice").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     page.fill_field("code-label", wrong).await;
     page.press("code-verify").await;
     page.wait_for_text("#code-error", "error-wrong-code").await;
     page.press("code-send-new").await;
     page.wait_for_text(".notice", "code-new-sent").await;
-    page.fill_field("code-label", &portal.code_for("alice").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("alice").await)
         .await;
     page.press("code-verify").await;
     // Password, with a mismatch; then done, and expired.
@@ -103,10 +106,10 @@ async fn every_page_passes_the_nu_html_checker() {
     page.press("button-continue").await;
     page.wait_for_path("/code").await;
     for _ in 0..5 {
-        let before = portal.calls("code").await;
+        let before = portal.sandbox().calls().await.code;
         page.fill_field("code-label", "999999").await;
         page.press("code-verify").await;
-        while portal.calls("code").await == before {
+        while portal.sandbox().calls().await.code == before {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         let _ = page.page.wait_for_load_state(None).await;

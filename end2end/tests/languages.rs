@@ -1,7 +1,7 @@
 //! Every language the portal ships, in a real browser: a whole reset in
 //! each; the switcher without JavaScript; `<html lang dir>`.
 
-use end2end::{tr, Browser, JsMode, Portal, TestPage, DESKTOP, LANG, PHONE};
+use end2end::{start_portal, tr, Browser, JsMode, TestPage, DESKTOP, LANG, PHONE};
 
 /// The attributes of `<html>`.
 async fn html_lang_dir(page: &TestPage) -> (String, String) {
@@ -25,7 +25,7 @@ async fn html_lang_dir(page: &TestPage) -> (String, String) {
 /// bob (no secret question) resets his password in `lang`, the browser
 /// asking for it through `Accept-Language`.
 async fn reset_in(lang: &'static str) {
-    let portal = Portal::start(&[("PORTAL_CODE_EMAILS_PER_HOUR", "100")]).await;
+    let portal = start_portal(&[("PORTAL_CODE_EMAILS_PER_HOUR", "100")]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::On, PHONE).await;
     assert_eq!(page.lang, lang);
@@ -39,7 +39,7 @@ async fn reset_in(lang: &'static str) {
     page.fill_field("start-login-label", "bob").await;
     page.press("button-continue").await;
     page.wait_for_path("/code").await;
-    page.fill_field("code-label", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("bob").await)
         .await;
     page.press("code-verify").await;
     page.wait_for_path("/password").await;
@@ -95,7 +95,7 @@ async fn a_whole_reset_in_arabic() {
 /// its own, not the session's).
 #[tokio::test]
 async fn the_switcher_works_without_javascript_and_keeps_the_step() {
-    let portal = Portal::start(&[]).await;
+    let portal = start_portal(&[]).await;
     let browser = Browser::launch().await;
     let page = browser.page(JsMode::Off, DESKTOP).await;
     page.open(&portal.url("/")).await;
@@ -123,7 +123,7 @@ async fn the_switcher_works_without_javascript_and_keeps_the_step() {
 /// the switcher offers only the listed ones.
 #[tokio::test]
 async fn a_broker_narrows_the_languages() {
-    let portal = Portal::start(&[
+    let portal = start_portal(&[
         ("PORTAL_LANGUAGES", "de,fr"),
         ("PORTAL_DEFAULT_LANGUAGE", "de"),
     ])

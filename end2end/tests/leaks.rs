@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use end2end::{built_files, in_both_modes, Browser, JsMode, Portal, PHONE};
+use end2end::{built_files, in_both_modes, start_portal, Browser, JsMode, PHONE};
 use playwright_rs::protocol::ResponseObject;
 
 const APP_KEY: &str = "CanaryAppKey-7d1e50";
@@ -21,7 +21,7 @@ in_both_modes! {
         JsMode::On => "json",
         JsMode::Off => "text",
     };
-    let portal = Portal::start(&[
+    let portal = start_portal(&[
         ("AUTOSHARES_APP_KEY", APP_KEY),
         ("SANDBOX_TOKEN_PREFIX", TOKEN_PREFIX),
         ("PORTAL_CODE_EMAILS_PER_HOUR", "100"),
@@ -65,7 +65,7 @@ in_both_modes! {
         page.fill_field(ALICE_QUESTION, ANSWER).await;
         page.press("button-continue").await;
         page.wait_for_path("/code").await;
-        let code = portal.code_for("alice").await;
+        let code = portal.sandbox().latest_code("alice").await;
         secrets.push(code.clone());
         page.fill_field("code-label", &code).await;
         page.press("code-verify").await;
@@ -79,7 +79,7 @@ in_both_modes! {
         page.assert_no_page_errors();
         // The flow really used the canary key: the sandbox accepts only it.
         assert_eq!(
-            portal.sign_in_status("alice", &password, APP_KEY).await,
+            portal.sandbox().sign_in_status("alice", &password).await,
             200
         );
 
@@ -133,7 +133,7 @@ in_both_modes! {
             "{secret:?} reached the browser"
         );
     }
-    let log = portal.log();
+    let log = portal.log_text();
     assert!(log.contains("password_changed"), "the log was captured");
     if log_format == "json" {
         for line in log.lines().filter(|l| !l.trim().is_empty()) {

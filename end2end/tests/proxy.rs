@@ -8,18 +8,18 @@
 //! on Linux) stand for two traders: nginx sees them as different
 //! addresses and says so in `X-Forwarded-For`.
 
-use std::net::{IpAddr, Ipv4Addr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use end2end::{repo_root, Browser, JsMode, Portal, PHONE};
+use end2end::{repo_root, start_portal, Browser, JsMode, Portal, PHONE};
+use portal_harness::{free_port, TempDir};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE, STRICT_TRANSPORT_SECURITY};
 use reqwest::{redirect, StatusCode};
 
 const NGINX: &str = "/usr/sbin/nginx";
 const HSTS: &str = "max-age=31536000; includeSubDomains";
-const KEY: &str = "sandbox-demo-key";
 const NEW_PASSWORD: &str = "a long new passphrase";
 
 /// Traders at three addresses, and 127.0.0.1: nginx's own address, the
@@ -34,39 +34,6 @@ const ROOMY: (&str, &str) = ("PORTAL_CODE_EMAILS_PER_HOUR", "1000");
 /// A burst of 3 posts per address, then 1 a minute: the 4th post is 429.
 const SMALL_BURST: [(&str, &str); 2] =
     [("PORTAL_IP_BURST", "3"), ("PORTAL_IP_RATE_PER_MINUTE", "1")];
-
-/// A port that was free a moment ago (nginx's: the portal must know its
-/// public origin before it starts).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A directory of this test's own under the temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("portal-nginx-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create the nginx temp dir");
-        TempDir(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A running nginx in front of one portal; stopped on drop, also when the
 /// test panics, and then its directory goes (`dir` drops after `drop`).
@@ -84,7 +51,7 @@ impl Proxy {
             Path::new(NGINX).exists(),
             "no {NGINX}: run `.ci/portal setup` (it installs nginx)"
         );
-        let dir = TempDir::new();
+        let dir = TempDir::new("portal-nginx");
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         let openssl = Command::new("openssl")
             .args([
@@ -207,6 +174,8 @@ impl Drop for Proxy {
 /// A portal that believes it is `https://127.0.0.1:<port>` behind the
 /// nginx at 127.0.0.1, and that nginx.
 async fn behind_nginx(extra: &[(&str, &str)]) -> (Portal, Proxy) {
+    // nginx's port, picked here: the portal must know its public origin
+    // before it starts.
     let port = free_port();
     let origin = format!("https://127.0.0.1:{port}");
     let mut env = vec![
@@ -215,7 +184,7 @@ async fn behind_nginx(extra: &[(&str, &str)]) -> (Portal, Proxy) {
         ROOMY,
     ];
     env.extend_from_slice(extra);
-    let portal = Portal::start(&env).await;
+    let portal = start_portal(&env).await;
     let upstream_port = portal
         .base
         .rsplit(':')
@@ -344,7 +313,7 @@ async fn a_whole_reset_completes_in_chromium_through_nginx() {
     assert!(session.secure && session.http_only, "{session:?}");
     assert_eq!(session.path, "/");
 
-    page.fill_field("code-label", &portal.code_for("bob").await)
+    page.fill_field("code-label", &portal.sandbox().latest_code("bob").await)
         .await;
     page.press("code-verify").await;
     page.wait_for_path("/password").await;
@@ -357,9 +326,15 @@ async fn a_whole_reset_completes_in_chromium_through_nginx() {
     assert!(page.page.url().starts_with(&proxy.origin()));
 
     // Proof of effect.
-    assert_eq!(portal.sign_in_status("bob", NEW_PASSWORD, KEY).await, 200);
     assert_eq!(
-        portal.sign_in_status("bob", "Bob-Old-Pass-1", KEY).await,
+        portal.sandbox().sign_in_status("bob", NEW_PASSWORD).await,
+        200
+    );
+    assert_eq!(
+        portal
+            .sandbox()
+            .sign_in_status("bob", "Bob-Old-Pass-1")
+            .await,
         401
     );
 }

@@ -6,9 +6,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 
 use super::faults::{Endpoint, Fault};
+use super::wire::{AddUsers, MailboxQuery, SetFault};
 use super::{CallCounts, DemoUser, MailboxEntry, Sandbox};
 
 pub fn routes() -> Router<Sandbox> {
@@ -19,15 +19,7 @@ pub fn routes() -> Router<Sandbox> {
         .route("/__sandbox/users", post(add_users))
 }
 
-/// `{"prefix": "load", "count": 100}` adds users `load-0` … `load-99`
-/// without a question (password `Load-Old-Pass-1`), for load tests that
-/// need many resets at once.
-#[derive(Deserialize)]
-struct AddUsers {
-    prefix: String,
-    count: u32,
-}
-
+/// Users `<prefix>-0` … for load tests (see [`AddUsers`]).
 async fn add_users(State(sandbox): State<Sandbox>, Json(request): Json<AddUsers>) -> StatusCode {
     for i in 0..request.count.min(10_000) {
         let login = format!("{}-{i}", request.prefix);
@@ -45,13 +37,10 @@ async fn add_users(State(sandbox): State<Sandbox>, Json(request): Json<AddUsers>
     StatusCode::NO_CONTENT
 }
 
-#[derive(Deserialize)]
-struct SetFault {
-    endpoint: Endpoint,
-    fault: Fault,
-}
-
-async fn set_fault(State(sandbox): State<Sandbox>, Json(request): Json<SetFault>) -> StatusCode {
+async fn set_fault(
+    State(sandbox): State<Sandbox>,
+    Json(request): Json<SetFault<Endpoint, Fault>>,
+) -> StatusCode {
     sandbox.set_fault(request.endpoint, request.fault);
     StatusCode::NO_CONTENT
 }
@@ -59,11 +48,6 @@ async fn set_fault(State(sandbox): State<Sandbox>, Json(request): Json<SetFault>
 async fn clear_faults(State(sandbox): State<Sandbox>) -> StatusCode {
     sandbox.clear_faults();
     StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct MailboxQuery {
-    login: Option<String>,
 }
 
 /// Every mail sent, or only `?login=`'s.

@@ -11,19 +11,16 @@ mod control;
 mod faults;
 mod routes;
 mod users;
+mod wire;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
-
-use serde::Serialize;
+use std::time::Duration;
 
 pub use faults::{Endpoint, Fault, FaultMode};
 pub use users::DemoUser;
-
-/// The `Et-App-Key` the sandbox accepts when none is configured.
-pub const DEFAULT_APP_KEY: &str = "sandbox-demo-key";
+pub use wire::{CallCounts, MailboxEntry, DEFAULT_APP_KEY};
 
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
@@ -44,27 +41,6 @@ impl Default for SandboxConfig {
             token_ttl: Duration::from_secs(10 * 60),
         }
     }
-}
-
-/// A code the sandbox "emailed".
-#[derive(Clone, Debug, Serialize)]
-pub struct MailboxEntry {
-    pub to: String,
-    pub login: String,
-    pub code: String,
-    pub sent_at: SystemTime,
-    /// Exchanged for a token, or replaced by a newer code.
-    pub used: bool,
-}
-
-/// Calls received, per endpoint, counted before faults and key checks.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct CallCounts {
-    pub secret_question: u64,
-    pub reset: u64,
-    pub code: u64,
-    pub password: u64,
-    pub token: u64,
 }
 
 /// The last request an endpoint received, for contract tests.
