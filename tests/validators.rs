@@ -26,7 +26,10 @@ proptest! {
             }
             Err(e) => prop_assert!(matches!(
                 e,
-                PortalError::LoginMissing | PortalError::LoginTooLong | PortalError::LoginInvalid
+                PortalError::LoginMissing
+                    | PortalError::LoginTooLong
+                    | PortalError::LoginInvalid
+                    | PortalError::LoginInvisible
             )),
         }
     }

@@ -16,10 +16,12 @@ pub mod security;
 
 use std::sync::Arc;
 
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::get;
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -141,6 +143,15 @@ pub fn router(state: AppState) -> Router {
             refusal::render,
         ));
     let app = security::with_headers(app, state.config.is_https())
+        // A refused body (413) was never read: the connection can't carry
+        // another request, so say it closes (hyper then closes it).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONNECTION,
+            |response: &axum::response::Response| {
+                (response.status() == StatusCode::PAYLOAD_TOO_LARGE)
+                    .then(|| HeaderValue::from_static("close"))
+            },
+        ))
         // Every layer below this one sees plain bodies. Files that arrive
         // precompressed (Content-Encoding set) pass compression untouched.
         .layer(middleware::from_fn(html::end_at_html_close))

@@ -24,6 +24,41 @@ pub enum FaultMode {
     WrongShape,
     /// 302 to `location`.
     Redirect { location: String },
+    /// 200 with `IsSucceed: false` in one of the shapes AutoShares uses.
+    Rejected { shape: RejectionShape },
+}
+
+/// How an envelope refusal may look (step B's vary, see
+/// `autoshares-api.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionShape {
+    /// `{"Errors":[],"IsSucceed":false}`: the docs' own example.
+    Bare,
+    /// Messages, but no `ErrorsCode`.
+    WithoutCodes,
+    /// A code other than `ErrorIncorrectAnswer`.
+    OtherCode,
+}
+
+impl RejectionShape {
+    pub const ALL: [RejectionShape; 3] = [
+        RejectionShape::Bare,
+        RejectionShape::WithoutCodes,
+        RejectionShape::OtherCode,
+    ];
+
+    fn body(self) -> &'static str {
+        match self {
+            RejectionShape::Bare => r#"{"Errors":[],"IsSucceed":false}"#,
+            RejectionShape::WithoutCodes => {
+                r#"{"Errors":[{"Message":"Request failed"}],"IsSucceed":false}"#
+            }
+            RejectionShape::OtherCode => {
+                r#"{"Errors":[],"ErrorsCode":["ErrorResetNotAllowed"],"IsSucceed":false}"#
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,5 +129,13 @@ pub async fn apply(fault: Option<Fault>) -> Option<Response> {
         FaultMode::Redirect { location } => {
             Some((StatusCode::FOUND, [(header::LOCATION, location)], "").into_response())
         }
+        FaultMode::Rejected { shape } => Some(
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                shape.body(),
+            )
+                .into_response(),
+        ),
     }
 }

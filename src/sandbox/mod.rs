@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use faults::{Endpoint, Fault, FaultMode};
+pub use faults::{Endpoint, Fault, FaultMode, RejectionShape};
 pub use users::DemoUser;
 pub use wire::{CallCounts, MailboxEntry, DEFAULT_APP_KEY};
 

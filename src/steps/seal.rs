@@ -79,7 +79,11 @@ mod tests {
             sealer.open::<(String, String)>(&sealed),
             Some(("alice".into(), "Peterson".into()))
         );
-        assert_ne!(sealer.seal(&"x"), sealer.seal(&"x"), "a fresh nonce each time");
+        assert_ne!(
+            sealer.seal(&"x"),
+            sealer.seal(&"x"),
+            "a fresh nonce each time"
+        );
         let other = Sealer::new(b"another secret");
         assert_eq!(other.open::<(String, String)>(&sealed), None);
         let mut altered = sealed.clone();

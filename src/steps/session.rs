@@ -5,9 +5,9 @@
 
 use tower_sessions::Session;
 
+use super::seal::Sealer;
 use crate::error::PortalError;
 use crate::flow::machine::Flow;
-use super::seal::Sealer;
 use crate::flow::EndReason;
 
 const FLOW: &str = "flow";
@@ -64,7 +64,10 @@ impl FlowSession {
 
     /// A step failed but the flow goes on (counters, idle timer).
     pub async fn keep(&self, flow: &Flow) -> Result<(), PortalError> {
-        let sealed = self.1.seal(flow).ok_or_else(|| internal("flow seal failed"))?;
+        let sealed = self
+            .1
+            .seal(flow)
+            .ok_or_else(|| internal("flow seal failed"))?;
         self.0
             .insert(FLOW, sealed)
             .await

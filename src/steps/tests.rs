@@ -16,7 +16,7 @@ use crate::config::sources::Sources;
 use crate::config::Config;
 use crate::error::PortalError;
 use crate::flow::{EndReason, Step, EXPIRED_PATH};
-use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, Sandbox};
+use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, RejectionShape, Sandbox};
 use crate::state::{build_state, AppState};
 use crate::store::limits::ClientNet;
 
@@ -244,4 +244,34 @@ async fn each_upstream_failure_is_mapped_and_keeps_the_step() {
         rig.password("A-new-and-long-passphrase").await,
         Err(PortalError::StatusUnknown)
     );
+}
+
+#[tokio::test]
+async fn every_refusal_of_step_b_is_a_wrong_answer_for_real_and_decoy_flows() {
+    for shape in RejectionShape::ALL {
+        let rig = Rig::new(&[]).await;
+        rig.login("alice").await.unwrap();
+        rig.fault(SandboxEndpoint::Reset, FaultMode::Rejected { shape });
+        assert_eq!(
+            rig.answer("Peterson").await,
+            Err(PortalError::WrongAnswer),
+            "{shape:?}"
+        );
+        let decoy = Rig {
+            state: rig.state.clone(),
+            sandbox: rig.sandbox.clone(),
+            session: Session::new(None, Arc::new(rig.state.store.sessions.clone()), None),
+        };
+        decoy.login("nobody-here").await.unwrap();
+        assert_eq!(
+            decoy.answer("anything").await,
+            Err(PortalError::WrongAnswer),
+            "{shape:?}"
+        );
+        // Each one counted: three more for alice fill her window of 5.
+        for _ in 0..3 {
+            assert_eq!(rig.answer("x").await, Err(PortalError::WrongAnswer));
+        }
+        assert_eq!(rig.answer("x").await, Ok(EXPIRED_PATH), "{shape:?}");
+    }
 }

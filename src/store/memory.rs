@@ -163,6 +163,22 @@ impl Window {
         }
     }
 
+    /// `key`'s window (made if missing), pruned to `now`.
+    fn of<'w>(
+        windows: &'w mut HashMap<CounterKey, Window>,
+        key: &CounterKey,
+        window: Duration,
+        now: Millis,
+    ) -> &'w mut Window {
+        let w = windows.entry(key.clone()).or_insert_with(|| Window {
+            events: VecDeque::new(),
+            length: millis(window),
+        });
+        w.length = millis(window);
+        w.prune(now);
+        w
+    }
+
     fn count(&self) -> u32 {
         u32::try_from(self.events.len()).unwrap_or(u32::MAX)
     }
@@ -252,12 +268,7 @@ impl Counters for MemoryCounters {
         now: Millis,
     ) -> Result<u32, StoreError> {
         let mut windows = self.windows.lock().map_err(poisoned)?;
-        let w = windows.entry(key.clone()).or_insert_with(|| Window {
-            events: VecDeque::new(),
-            length: millis(window),
-        });
-        w.length = millis(window);
-        w.prune(now);
+        let w = Window::of(&mut windows, key, window, now);
         w.events.push_back((now, rand::random()));
         let count = w.count();
         if empty_at.is_some_and(|at| count >= at) {
@@ -299,12 +310,7 @@ impl Counters for MemoryCounters {
         now: Millis,
     ) -> Result<Result<Reserved, WindowCount>, StoreError> {
         let mut windows = self.windows.lock().map_err(poisoned)?;
-        let w = windows.entry(key.clone()).or_insert_with(|| Window {
-            events: VecDeque::new(),
-            length: millis(window),
-        });
-        w.length = millis(window);
-        w.prune(now);
+        let w = Window::of(&mut windows, key, window, now);
         if w.count() >= max {
             return Ok(Err(WindowCount {
                 count: w.count(),

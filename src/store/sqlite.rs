@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio_rusqlite::{params, rusqlite, Connection, OptionalExtension, TransactionBehavior};
-use tower_sessions::ExpiredDeletion;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions::ExpiredDeletion;
 use tower_sessions_rusqlite_store::RusqliteStore;
 
 use super::counters::{
@@ -185,7 +185,9 @@ impl SqliteDb {
                 .optional()
             })
             .await?;
-        let secret = older.clone().unwrap_or_else(|| rand::random::<[u8; 32]>().to_vec());
+        let secret = older
+            .clone()
+            .unwrap_or_else(|| rand::random::<[u8; 32]>().to_vec());
         write_private(&file, hex::encode(&secret).as_bytes())
             .map_err(|e| StoreError::new(format!("cannot write {}: {e}", file.display())))?;
         if older.is_some() {
@@ -487,8 +489,8 @@ impl SessionStore for SqliteSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = rmp_serde::to_vec(record)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data =
+            rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
         let expiry = record.expiry_date.unix_timestamp();
         self.conn
