@@ -64,6 +64,14 @@ async fn sessions_conform<S: SessionStore + Clone>(engine: &str, store: S) {
     store.delete(&twin.id).await.unwrap();
     assert!(store.load(&twin.id).await.unwrap().is_none(), "{engine}");
 
+    // A late save of a deleted record (a rotated or ended session) does
+    // not bring it back: saves only update.
+    store.save(&twin).await.unwrap();
+    assert!(
+        store.load(&twin.id).await.unwrap().is_none(),
+        "{engine}: a save brought a deleted record back"
+    );
+
     // cycle_id through the session API: the old id finds nothing, the new
     // one finds the same data.
     let session = Session::new(Some(live.id), Arc::new(store.clone()), None);

@@ -58,6 +58,25 @@ fn fresh_password(tag: &str, mode: JsMode) -> String {
     format!("correct horse {tag} {} battery", mode.label())
 }
 
+// 100 emoji are 100 code points but 200 UTF-16 units: a browser
+// `maxlength` (which counts units) would cut such a password in half
+// before the server, which counts code points, ever saw it.
+in_both_modes! {
+    async fn an_emoji_password_of_100_code_points_arrives_whole(mode) {
+        let portal = start_portal(ROOMY).await;
+        let browser = Browser::launch().await;
+        let page = begin(&browser, &portal, mode, "bob", "/code").await;
+        let code = portal.sandbox().latest_code("bob").await;
+        enter_code(&page, &code).await;
+        page.wait_for_path("/password").await;
+        let password = "🔐🦊".repeat(50);
+        assert_eq!(password.chars().count(), 100);
+        new_password(&page, &password, &password).await;
+        page.wait_for_path("/done").await;
+        assert_eq!(portal.sandbox().sign_in_status("bob", &password).await, 200);
+    }
+}
+
 in_both_modes! {
     async fn happy_path_with_a_question_changes_the_password(mode) {
         let portal = start_portal(ROOMY).await;

@@ -238,7 +238,12 @@ async fn token(State(sandbox): State<Sandbox>, headers: HeaderMap) -> Response {
     if let Err(response) = admit(&sandbox, Endpoint::Token, None, &headers, None, &[]).await {
         return response;
     }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // Header bytes read as UTF-8: a password may be any Unicode.
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+    };
     let (Some(user), Some(password)) = (header("Username"), header("Password")) else {
         return failed_sign_in();
     };

@@ -120,6 +120,32 @@ mod tests {
     use crate::autoshares::error::Unavailable;
 
     #[tokio::test]
+    async fn a_step_gives_up_waiting_for_a_slot_with_unavailable() {
+        let gateway = Gateway::default();
+        let held = gateway
+            .slots
+            .clone()
+            .acquire_many_owned(MAX_UPSTREAM_IN_FLIGHT as u32)
+            .await
+            .unwrap();
+        let started = Instant::now();
+        let called = gateway
+            .call(Endpoint::Code, async { Ok::<_, AutoSharesError>(()) })
+            .await;
+        assert_eq!(called.err(), Some(PortalError::Unavailable));
+        let waited = started.elapsed();
+        assert!(
+            waited >= SLOT_WAIT && waited < SLOT_WAIT + Duration::from_secs(1),
+            "{waited:?}"
+        );
+        drop(held);
+        assert!(gateway
+            .call(Endpoint::Code, async { Ok::<_, AutoSharesError>(()) })
+            .await
+            .is_ok());
+    }
+
+    #[tokio::test]
     async fn answered_calls_are_timed_and_failures_are_not() {
         let gateway = Gateway::default();
         let answered = gateway
