@@ -563,6 +563,9 @@ async fn five_wrong_answers_burn_the_flow() {
         .await;
     let cookie = session_cookie(step1.headers()).unwrap();
     let mut last = String::new();
+    // The ended flow's reason lives under the session's new id (an ended
+    // session is renewed), which the last answer sets, as a browser keeps.
+    let mut ended = cookie.clone();
     for _ in 0..5 {
         let r = portal
             .post_form(
@@ -573,9 +576,12 @@ async fn five_wrong_answers_burn_the_flow() {
             )
             .await;
         last = location(&r);
+        if let Some(renewed) = session_cookie(r.headers()) {
+            ended = renewed;
+        }
     }
     let page = portal
-        .get(&last.replace(&portal.base, ""), Some(&cookie))
+        .get(&last.replace(&portal.base, ""), Some(&ended))
         .await;
     assert!(page.text().await.unwrap().contains("Too many attempts"));
     // The flow is gone: even the right answer now reaches no step.
