@@ -108,8 +108,9 @@ async fn wrong_answers(portals: &[Arc<Portal>], sandbox: &SandboxClient) {
     eprintln!("attack: 40 wrong answers at once in one flow, repeated: {calls} answers reached AutoShares");
     assert!(calls <= 5, "{calls} answers reached AutoShares in one flow");
 
-    // Across flows: the login's window (5 per 15 minutes) is already
-    // full, so 40 fresh flows answering at once reach nobody.
+    // Across flows: 40 fresh flows of another login answer at once. Its
+    // windows (5 wrong answers per 15 minutes; and 3 code emails an hour,
+    // since an answer may send a code) let at most 5 through.
     let mut cookies = Vec::new();
     for i in 0..40 {
         cookies.push(started(&portals[i % portals.len()], "carol").await);
