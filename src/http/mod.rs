@@ -26,6 +26,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::state::AppState;
+use crate::steps;
 
 /// Where the server functions are mounted: every form posts here.
 pub const SERVER_FN_PREFIX: &str = "/api/";
@@ -47,7 +48,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 ///    `Cache-Control` fallbacks, HSTS over https;
 /// 6. `refusal::render`: a `PortalError` answer becomes its page or JSON;
 /// 7. `security::no_bare_server_errors`;
-/// 8. the session layer;
+/// 8. `give_leases_back_after_save` (a post's step lease goes back after
+///    the session layer saved), then the session layer;
 /// 9. then per route: pages get `language::switch` and `page_data::load`;
 ///    posts get the body limit, `same_origin_only`, `rate_limit`,
 ///    `form_posts_only`, `form_fields::exact_fields_only`,
@@ -137,6 +139,9 @@ pub fn router(state: AppState) -> Router {
         .nest_service(&pkg_path, pkg)
         .fallback_service(assets::public(&state.leptos_options, not_found))
         .layer(session_layer)
+        .layer(middleware::from_fn(
+            steps::outcome::give_leases_back_after_save,
+        ))
         .layer(middleware::from_fn(security::no_bare_server_errors))
         .layer(middleware::from_fn_with_state(
             render::refused(&state),

@@ -181,6 +181,45 @@ impl Drop for StepLease {
     }
 }
 
+impl StepLease {
+    async fn give_back(mut self) {
+        self.held = false;
+        if self
+            .limiter
+            .release_step(&self.session, &self.holder)
+            .await
+            .is_err()
+        {
+            tracing::warn!(event = "step_lease_release_failed");
+        }
+    }
+}
+
+/// Where a step leaves its lease for [`give_leases_back_after_save`] to
+/// give back once the session layer has saved what the step wrote.
+#[derive(Clone, Default)]
+pub struct LeaseSlot(Arc<std::sync::Mutex<Option<StepLease>>>);
+
+/// The layer just outside the session layer: a post's step lease goes back
+/// only after the session is saved, so the next post of the flow reads what
+/// this one wrote (and no extra save is needed).
+pub async fn give_leases_back_after_save(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let slot = LeaseSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let response = next.run(request).await;
+    let lease = slot.0.lock().ok().and_then(|mut held| held.take());
+    if let Some(lease) = lease {
+        lease.give_back().await;
+    }
+    response
+}
+
 /// Everything one step needs: the state, the session, the client's
 /// network, and the one `now`.
 pub struct StepContext {
@@ -189,6 +228,9 @@ pub struct StepContext {
     pub net: ClientNet,
     pub now: Now,
     lease: Option<StepLease>,
+    /// Where the lease goes when the step is done (absent in unit tests:
+    /// then the step saves and gives it back itself).
+    slot: Option<LeaseSlot>,
 }
 
 impl StepContext {
@@ -210,6 +252,10 @@ impl StepContext {
                 PortalError::Unavailable
             })?;
         let mut ctx = Self::new(state, session, net, Now::read());
+        ctx.slot = leptos_axum::extract::<axum::Extension<LeaseSlot>>()
+            .await
+            .ok()
+            .map(|axum::Extension(slot)| slot);
         ctx.take_lease().await?;
         Ok(ctx)
     }
@@ -221,6 +267,7 @@ impl StepContext {
             net,
             now,
             lease: None,
+            slot: None,
         }
     }
 
@@ -275,8 +322,7 @@ impl StepContext {
                 Err(error)
             }
         };
-        let saved = self.save().await;
-        self.give_lease_back().await;
+        let saved = self.hand_lease_over().await;
         saved?;
         let next = result?;
         leptos_axum::redirect(next);
@@ -295,18 +341,22 @@ impl StepContext {
         })
     }
 
-    async fn give_lease_back(&mut self) {
-        if let Some(mut lease) = self.lease.take() {
-            lease.held = false;
-            if lease
-                .limiter
-                .release_step(&lease.session, &lease.holder)
-                .await
-                .is_err()
-            {
-                tracing::warn!(event = "step_lease_release_failed");
+    /// The step is done with its lease: leave it for the layer outside
+    /// the session layer (which gives it back after the session's save),
+    /// or, without that layer, save now and give it back.
+    async fn hand_lease_over(&mut self) -> Result<(), PortalError> {
+        let Some(lease) = self.lease.take() else {
+            return Ok(());
+        };
+        if let Some(slot) = &self.slot {
+            if let Ok(mut held) = slot.0.lock() {
+                *held = Some(lease);
+                return Ok(());
             }
         }
+        let saved = self.save().await;
+        lease.give_back().await;
+        saved
     }
 
     /// Write what `outcome` says to the session and answer the page the
@@ -357,35 +407,41 @@ impl StepContext {
     /// (security: `reserve-budget-first`). Refused when one is spent; what
     /// was already taken is given back. Fails closed.
     pub async fn reserve(&self, spend: Spend, ident: &str) -> Result<Spending, PortalError> {
+        let asks: Vec<(Budget, String)> = spend
+            .budgets()
+            .iter()
+            .map(|&budget| {
+                let subject = match budget {
+                    Budget::NetworkWrongCodes => self.net.to_string(),
+                    Budget::WrongAnswers
+                    | Budget::CodeEmails
+                    | Budget::WrongCodes
+                    | Budget::PortalWrongCodes
+                    | Budget::PortalCodeEmails => ident.to_string(),
+                };
+                (budget, subject)
+            })
+            .collect();
+        let answers = self
+            .state
+            .limiter
+            .reserve_all(&asks, self.now.millis())
+            .await
+            .map_err(|_| PortalError::Unavailable)?;
         let mut spending = Spending::default();
-        for &budget in spend.budgets() {
-            let subject = match budget {
-                Budget::NetworkWrongCodes => self.net.to_string(),
-                Budget::WrongAnswers
-                | Budget::CodeEmails
-                | Budget::WrongCodes
-                | Budget::PortalWrongCodes
-                | Budget::PortalCodeEmails => ident.to_string(),
-            };
-            match self
-                .state
-                .limiter
-                .reserve(budget, &subject, self.now.millis())
-                .await
-            {
+        let mut refusals = Vec::new();
+        for ((budget, _), answer) in asks.into_iter().zip(answers) {
+            match answer {
                 Ok(reserved) => spending.held.push((budget, reserved)),
-                Err(limited) => {
-                    let refusal = self.over_budget(budget, limited, &spending, ident).await;
-                    match refusal {
-                        // A portal-wide budget crossed by a clean network:
-                        // served, outside the portal's window.
-                        None => continue,
-                        Some(error) => {
-                            self.give_back(&spending).await;
-                            return Err(error);
-                        }
-                    }
-                }
+                Err(limited) => refusals.push((budget, limited)),
+            }
+        }
+        for (budget, limited) in refusals {
+            // `None`: a portal-wide budget crossed by a clean network,
+            // served outside the portal's window.
+            if let Some(error) = self.over_budget(budget, limited, &spending, ident).await {
+                self.give_back(&spending).await;
+                return Err(error);
             }
         }
         Ok(spending)
@@ -445,11 +501,10 @@ impl StepContext {
         }
     }
 
-    /// Give every reservation back.
+    /// Give every reservation back, in one store call.
     async fn give_back(&self, spending: &Spending) {
-        for (_, reserved) in &spending.held {
-            self.state.limiter.release(reserved).await;
-        }
+        let held: Vec<Reserved> = spending.held.iter().map(|(_, r)| r.clone()).collect();
+        self.state.limiter.release_all(&held).await;
     }
 
     /// Keep what `verdict` spent, give back the rest.
@@ -460,9 +515,10 @@ impl StepContext {
         ident: &str,
     ) -> Result<Settled, PortalError> {
         let mut settled = Settled::default();
+        let mut unspent = Vec::new();
         for (budget, reserved) in &spending.held {
             if budget.spent_on() != verdict {
-                self.state.limiter.release(reserved).await;
+                unspent.push(reserved.clone());
             } else if *budget == Budget::WrongAnswers {
                 settled.lockout = self
                     .state
@@ -472,6 +528,7 @@ impl StepContext {
                     .map_err(|_| PortalError::Unavailable)?;
             }
         }
+        self.state.limiter.release_all(&unspent).await;
         Ok(settled)
     }
 

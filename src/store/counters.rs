@@ -115,6 +115,15 @@ pub struct Reserved {
     pub count: u32,
 }
 
+/// One reservation asked for: `key`'s window of length `window` may hold
+/// `max` events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ask {
+    pub key: CounterKey,
+    pub window: Duration,
+    pub max: u32,
+}
+
 /// A lockout: how many in a row, and until when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lockout {
@@ -225,6 +234,26 @@ pub trait Counters: Send + Sync {
     ) -> Result<Result<Reserved, WindowCount>, StoreError>;
     /// Give a reserved event back: it did not happen.
     async fn release(&self, reserved: &Reserved) -> Result<(), StoreError>;
+    /// Several reservations in one store call (one transaction, one lock
+    /// where the engine has one): each taken if its own window has room.
+    async fn reserve_many(
+        &self,
+        asks: &[Ask],
+        now: Millis,
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
+        let mut taken = Vec::with_capacity(asks.len());
+        for ask in asks {
+            taken.push(self.reserve(&ask.key, ask.window, ask.max, now).await?);
+        }
+        Ok(taken)
+    }
+    /// Give several reservations back in one store call.
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
+        for one in reserved {
+            self.release(one).await?;
+        }
+        Ok(())
+    }
     /// Empty `key`'s window (a lockout started in its place).
     async fn clear(&self, key: &CounterKey) -> Result<(), StoreError>;
     /// Take the lease `key` for `holder` until `ttl` from `now`, unless
@@ -317,6 +346,18 @@ impl Counters for Watched {
 
     async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
         self.health.watch(self.inner.release(reserved)).await
+    }
+
+    async fn reserve_many(
+        &self,
+        asks: &[Ask],
+        now: Millis,
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
+        self.health.watch(self.inner.reserve_many(asks, now)).await
+    }
+
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
+        self.health.watch(self.inner.release_many(reserved)).await
     }
 
     async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {

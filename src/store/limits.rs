@@ -23,7 +23,7 @@ use ipnet::Ipv6Net;
 
 use crate::store::counters::millis;
 use crate::store::{
-    CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, StoreError, WindowCount,
+    Ask, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, StoreError, WindowCount,
 };
 
 /// Every budget a step may spend: a sliding window in the store.
@@ -252,45 +252,86 @@ impl Limiter {
 
     /// Reserve one event of `budget` for `subject` (a hashed identifier or
     /// a network; ignored for the portal-wide budgets), or say how long
-    /// until one is free. A login that is locked out gets no wrong-answer
-    /// reservation until the lockout ends.
+    /// until one is free.
     pub async fn reserve(
         &self,
         budget: Budget,
         subject: &str,
         now: Millis,
     ) -> Result<Reserved, Limited> {
-        if budget == Budget::WrongAnswers {
-            let key = CounterKey::Lockout(subject.to_string());
-            if let Some(lockout) = self.counters.lockout(&key, &self.lockouts, now).await? {
-                if lockout.until > now {
-                    return Err(Limited::Wait(until(lockout.until, now)));
+        let mut taken = self
+            .reserve_all(&[(budget, subject.to_string())], now)
+            .await?;
+        taken
+            .pop()
+            .unwrap_or(Err(Limited::StoreDown(StoreError::new("no answer"))))
+    }
+
+    /// Reserve one event of each budget, in one store call; each comes
+    /// back taken, or refused with how long until it has room. A login
+    /// that is locked out gets no wrong-answer reservation until the
+    /// lockout ends.
+    pub async fn reserve_all(
+        &self,
+        asks: &[(Budget, String)],
+        now: Millis,
+    ) -> Result<Vec<Result<Reserved, Limited>>, StoreError> {
+        let mut locked = vec![None; asks.len()];
+        for (slot, (budget, subject)) in locked.iter_mut().zip(asks) {
+            if *budget == Budget::WrongAnswers {
+                let key = CounterKey::Lockout(subject.clone());
+                if let Some(lockout) = self.counters.lockout(&key, &self.lockouts, now).await? {
+                    if lockout.until > now {
+                        *slot = Some(until(lockout.until, now));
+                    }
                 }
             }
         }
-        match self
+        let store_asks: Vec<Ask> = asks
+            .iter()
+            .zip(&locked)
+            .filter(|(_, locked)| locked.is_none())
+            .map(|((budget, subject), _)| Ask {
+                key: budget.key(subject),
+                window: budget.window(),
+                max: self.budgets.max(*budget),
+            })
+            .collect();
+        let mut taken = self
             .counters
-            .reserve(
-                &budget.key(subject),
-                budget.window(),
-                self.budgets.max(budget),
-                now,
-            )
+            .reserve_many(&store_asks, now)
             .await?
-        {
-            Ok(reserved) => Ok(reserved),
-            Err(WindowCount { oldest, .. }) => {
-                Err(Limited::Wait(oldest.map_or(budget.window(), |oldest| {
-                    until(oldest + millis(budget.window()), now)
-                })))
-            }
-        }
+            .into_iter();
+        Ok(asks
+            .iter()
+            .zip(locked)
+            .map(|((budget, _), locked)| match locked {
+                Some(wait) => Err(Limited::Wait(wait)),
+                None => match taken.next() {
+                    Some(Ok(reserved)) => Ok(reserved),
+                    Some(Err(WindowCount { oldest, .. })) => {
+                        Err(Limited::Wait(oldest.map_or(budget.window(), |oldest| {
+                            until(oldest + millis(budget.window()), now)
+                        })))
+                    }
+                    None => Err(Limited::StoreDown(StoreError::new("no answer"))),
+                },
+            })
+            .collect())
     }
 
     /// Give a reservation back. If the store can't, the event stays
     /// counted: the budget errs on the safe side.
     pub async fn release(&self, reserved: &Reserved) {
-        if let Err(err) = self.counters.release(reserved).await {
+        self.release_all(std::slice::from_ref(reserved)).await;
+    }
+
+    /// Give reservations back, in one store call.
+    pub async fn release_all(&self, reserved: &[Reserved]) {
+        if reserved.is_empty() {
+            return;
+        }
+        if let Err(err) = self.counters.release_many(reserved).await {
             tracing::warn!(event = "budget_release_failed", error = %err);
         }
     }

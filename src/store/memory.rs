@@ -22,8 +22,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
-    WindowCount,
+    millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    Reserved, WindowCount,
 };
 use super::{StoreError, SWEEP_EVERY};
 
@@ -179,6 +179,28 @@ impl Window {
         w
     }
 
+    /// Take one event at `now` if fewer than `max` are here.
+    fn reserve(
+        &mut self,
+        key: &CounterKey,
+        max: u32,
+        now: Millis,
+    ) -> Result<Reserved, WindowCount> {
+        if self.count() >= max {
+            return Err(WindowCount {
+                count: self.count(),
+                oldest: self.events.front().map(|(t, _)| *t),
+            });
+        }
+        let id: u64 = rand::random();
+        self.events.push_back((now, id));
+        Ok(Reserved {
+            key: key.clone(),
+            id: id.to_string(),
+            count: self.count(),
+        })
+    }
+
     fn count(&self) -> u32 {
         u32::try_from(self.events.len()).unwrap_or(u32::MAX)
     }
@@ -310,26 +332,33 @@ impl Counters for MemoryCounters {
         now: Millis,
     ) -> Result<Result<Reserved, WindowCount>, StoreError> {
         let mut windows = self.windows.lock().map_err(poisoned)?;
-        let w = Window::of(&mut windows, key, window, now);
-        if w.count() >= max {
-            return Ok(Err(WindowCount {
-                count: w.count(),
-                oldest: w.events.front().map(|(t, _)| *t),
-            }));
-        }
-        let id: u64 = rand::random();
-        w.events.push_back((now, id));
-        Ok(Ok(Reserved {
-            key: key.clone(),
-            id: id.to_string(),
-            count: w.count(),
-        }))
+        Ok(Window::of(&mut windows, key, window, now).reserve(key, max, now))
     }
 
     async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        self.release_many(std::slice::from_ref(reserved)).await
+    }
+
+    async fn reserve_many(
+        &self,
+        asks: &[Ask],
+        now: Millis,
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
         let mut windows = self.windows.lock().map_err(poisoned)?;
-        if let Some(w) = windows.get_mut(&reserved.key) {
-            w.events.retain(|(_, id)| id.to_string() != reserved.id);
+        Ok(asks
+            .iter()
+            .map(|ask| {
+                Window::of(&mut windows, &ask.key, ask.window, now).reserve(&ask.key, ask.max, now)
+            })
+            .collect())
+    }
+
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
+        let mut windows = self.windows.lock().map_err(poisoned)?;
+        for one in reserved {
+            if let Some(w) = windows.get_mut(&one.key) {
+                w.events.retain(|(_, id)| id.to_string() != one.id);
+            }
         }
         Ok(())
     }

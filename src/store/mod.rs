@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use counters::{
-    BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, WindowCount,
+    Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved, WindowCount,
 };
 pub use health::Health;
 pub use sessions::{Engine, SessionBackend};

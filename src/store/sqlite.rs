@@ -20,8 +20,8 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_rusqlite_store::RusqliteStore;
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
-    WindowCount,
+    millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    Reserved, WindowCount,
 };
 use super::{Health, StoreError, SWEEP_EVERY};
 
@@ -367,41 +367,50 @@ impl Counters for SqliteDb {
         max: u32,
         now: Millis,
     ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        let counter = key.clone();
-        let key = key.as_key();
-        let length = millis(window);
+        let ask = Ask {
+            key: key.clone(),
+            window,
+            max,
+        };
+        let mut taken = self.reserve_many(&[ask], now).await?;
+        taken
+            .pop()
+            .ok_or_else(|| StoreError::new("sqlite: no answer to a reservation"))
+    }
+
+    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
+        self.release_many(std::slice::from_ref(reserved)).await
+    }
+
+    async fn reserve_many(
+        &self,
+        asks: &[Ask],
+        now: Millis,
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
+        let asks = asks.to_vec();
         self.run(move |tx| {
-            tx.prepare_cached("delete from counter_events where key = ?1 and at <= ?2")?
-                .execute(params![key, now - length])?;
-            let (n, oldest): (i64, Option<Millis>) = tx
-                .prepare_cached("select count(*), min(at) from counter_events where key = ?1")?
-                .query_row([&key], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            if count(n) >= max {
-                return Ok(Err(WindowCount {
-                    count: count(n),
-                    oldest,
-                }));
-            }
-            tx.prepare_cached("insert into counter_events (key, at, expires) values (?1, ?2, ?3)")?
-                .execute(params![key, now, now + length])?;
-            Ok(Ok(Reserved {
-                key: counter,
-                id: tx.last_insert_rowid().to_string(),
-                count: count(n).saturating_add(1),
-            }))
+            asks.iter()
+                .map(|ask| reserve_in(tx, ask, now))
+                .collect::<rusqlite::Result<Vec<_>>>()
         })
         .await
     }
 
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
-        let key = reserved.key.as_key();
-        let Ok(id) = reserved.id.parse::<i64>() else {
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
+        let rows: Vec<(i64, String)> = reserved
+            .iter()
+            .filter_map(|r| Some((r.id.parse::<i64>().ok()?, r.key.as_key())))
+            .collect();
+        if rows.is_empty() {
             return Ok(());
-        };
+        }
         self.run(move |tx| {
-            tx.prepare_cached("delete from counter_events where rowid = ?1 and key = ?2")?
-                .execute(params![id, key])
-                .map(drop)
+            let mut delete =
+                tx.prepare_cached("delete from counter_events where rowid = ?1 and key = ?2")?;
+            for (id, key) in &rows {
+                delete.execute(params![id, key])?;
+            }
+            Ok(())
         })
         .await
     }
@@ -454,6 +463,34 @@ impl Counters for SqliteDb {
         self.run(|tx| tx.query_row("select 1", [], |_| Ok(())))
             .await
     }
+}
+
+/// One reservation inside the caller's transaction.
+fn reserve_in(
+    tx: &rusqlite::Transaction<'_>,
+    ask: &Ask,
+    now: Millis,
+) -> rusqlite::Result<Result<Reserved, WindowCount>> {
+    let key = ask.key.as_key();
+    let length = millis(ask.window);
+    tx.prepare_cached("delete from counter_events where key = ?1 and at <= ?2")?
+        .execute(params![key, now - length])?;
+    let (n, oldest): (i64, Option<Millis>) = tx
+        .prepare_cached("select count(*), min(at) from counter_events where key = ?1")?
+        .query_row([&key], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    if count(n) >= ask.max {
+        return Ok(Err(WindowCount {
+            count: count(n),
+            oldest,
+        }));
+    }
+    tx.prepare_cached("insert into counter_events (key, at, expires) values (?1, ?2, ?3)")?
+        .execute(params![key, now, now + length])?;
+    Ok(Ok(Reserved {
+        key: ask.key.clone(),
+        id: tx.last_insert_rowid().to_string(),
+        count: count(n).saturating_add(1),
+    }))
 }
 
 fn read_lockout(tx: &rusqlite::Transaction<'_>, key: &str) -> rusqlite::Result<Option<Lockout>> {
