@@ -14,7 +14,7 @@ use autoshares_portal::store::counters::{millis, now_millis};
 use autoshares_portal::store::memory::{MemoryCounters, MemorySessions};
 use autoshares_portal::store::redis::RedisDb;
 use autoshares_portal::store::sqlite::SqliteDb;
-use autoshares_portal::store::{BucketRate, CounterKey, Counters, LockoutPolicy};
+use autoshares_portal::store::{Ask, BucketRate, CounterKey, Counters, LockoutPolicy};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{Session, SessionStore};
@@ -88,6 +88,31 @@ async fn sessions_conform<S: SessionStore + Clone>(engine: &str, store: S) {
     );
 }
 
+/// One event added to `key`'s window (no limit); when the count reaches
+/// `empty_at`, the window is emptied, as a lockout does with its window.
+async fn hit(
+    counters: &dyn Counters,
+    key: &CounterKey,
+    window: Duration,
+    empty_at: Option<u32>,
+    now: i64,
+) -> u32 {
+    let ask = Ask {
+        key: key.clone(),
+        window,
+        max: u32::MAX,
+    };
+    let taken = counters.reserve_many(&[ask], now).await.unwrap();
+    let count = match taken.as_slice() {
+        [Ok(reserved)] => reserved.count,
+        other => panic!("an unlimited reservation was refused: {other:?}"),
+    };
+    if empty_at.is_some_and(|at| count >= at) {
+        counters.clear(key).await.unwrap();
+    }
+    count
+}
+
 async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
     let key = CounterKey::WrongAnswers(format!("{engine}-window"));
     let window = Duration::from_secs(15 * 60);
@@ -98,7 +123,7 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
     for (i, expected) in [1, 2, 3].into_iter().enumerate() {
         let at = t0 + i64::try_from(i).unwrap() * MIN;
         assert_eq!(
-            counters.hit(&key, window, None, at).await.unwrap(),
+            hit(&*counters, &key, window, None, at).await,
             expected,
             "{engine}"
         );
@@ -112,10 +137,10 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
         .unwrap();
     assert_eq!((w.count, w.oldest), (2, Some(t0 + MIN)), "{engine}");
 
-    // A hit that reaches `empty_at` empties the window in the same step.
+    // A hit that reaches `empty_at` empties the window.
     let full = CounterKey::WrongAnswers(format!("{engine}-full"));
     for expected in 1..=5 {
-        let n = counters.hit(&full, window, Some(5), t0).await.unwrap();
+        let n = hit(&*counters, &full, window, Some(5), t0).await;
         assert_eq!(n, expected, "{engine}");
     }
     assert_eq!(
@@ -182,12 +207,12 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
         .map(|_| {
             let counters = counters.clone();
             let key = key.clone();
-            tokio::spawn(async move { counters.hit(&key, window, None, now_millis()).await })
+            tokio::spawn(async move { hit(&*counters, &key, window, None, now_millis()).await })
         })
         .collect();
     let mut seen = BTreeSet::new();
     for hit in hits {
-        seen.insert(hit.await.unwrap().unwrap());
+        seen.insert(hit.await.unwrap());
     }
     assert_eq!(seen, (1..=100).collect(), "{engine}: every count seen once");
     assert_eq!(
@@ -197,6 +222,56 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
             .unwrap()
             .count,
         100,
+        "{engine}"
+    );
+
+    // 40 reservations at once under a limit of 5: exactly 5 taken; one
+    // given back makes room for exactly one more.
+    let limited = Ask {
+        key: CounterKey::WrongCodes(format!("{engine}-limited")),
+        window,
+        max: 5,
+    };
+    let tries: Vec<_> = (0..40)
+        .map(|_| {
+            let counters = counters.clone();
+            let ask = limited.clone();
+            tokio::spawn(async move { counters.reserve_many(&[ask], now_millis()).await })
+        })
+        .collect();
+    let mut taken = Vec::new();
+    for tried in tries {
+        if let [Ok(reserved)] = tried.await.unwrap().unwrap().as_slice() {
+            taken.push(reserved.clone());
+        }
+    }
+    assert_eq!(taken.len(), 5, "{engine}: reservations past the limit");
+    counters.release_many(&taken[..1]).await.unwrap();
+    let again = counters
+        .reserve_many(&[limited.clone(), limited.clone()], now_millis())
+        .await
+        .unwrap();
+    assert!(again[0].is_ok() && again[1].is_err(), "{engine}: {again:?}");
+
+    // A lease: one holder at a time, given back only by its holder.
+    let lease = CounterKey::StepLease(format!("{engine}-lease"));
+    let ttl = Duration::from_secs(30);
+    assert!(
+        counters.lease(&lease, "a", ttl, t0).await.unwrap(),
+        "{engine}"
+    );
+    assert!(
+        !counters.lease(&lease, "b", ttl, t0).await.unwrap(),
+        "{engine}"
+    );
+    counters.unlease(&lease, "b").await.unwrap();
+    assert!(
+        !counters.lease(&lease, "b", ttl, t0).await.unwrap(),
+        "{engine}"
+    );
+    counters.unlease(&lease, "a").await.unwrap();
+    assert!(
+        counters.lease(&lease, "b", ttl, t0).await.unwrap(),
         "{engine}"
     );
 
@@ -235,9 +310,7 @@ async fn sqlite_conforms_and_sweeps_what_expired() {
 
     // The sweep removes expired counters, buckets and lockouts, not live ones.
     let live = CounterKey::CodeEmails("sweep".into());
-    db.hit(&live, Duration::from_secs(3600), None, now_millis())
-        .await
-        .unwrap();
+    hit(&*db, &live, Duration::from_secs(3600), None, now_millis()).await;
     assert_eq!(
         db.sweep(now_millis()).await.unwrap(),
         0,

@@ -76,10 +76,6 @@ impl Now {
         Now(millis)
     }
 
-    pub fn at_millis(millis: Millis) -> Self {
-        Now(millis)
-    }
-
     pub fn millis(self) -> Millis {
         self.0
     }

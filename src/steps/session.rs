@@ -75,16 +75,11 @@ impl FlowSession {
     }
 
     /// Start over, burned or expired flow: nothing of it survives.
-    /// The record is deleted, and whatever the session holds next gets a
-    /// new id (tower-sessions' `flush` alone would let the next save
-    /// create the record again under the old id).
+    /// The record is deleted; whatever the session holds next is created
+    /// under a new id (`store::SessionBackend::create`).
     pub async fn end(&self) {
-        let had_id = self.0.id().is_some();
         if self.0.flush().await.is_err() {
             tracing::error!(event = "session_flush_failed");
-        }
-        if had_id && self.0.cycle_id().await.is_err() {
-            tracing::error!(event = "session_id_rotation_failed");
         }
     }
 

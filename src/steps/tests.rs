@@ -28,6 +28,10 @@ struct Rig {
     session: Session,
 }
 
+fn fresh_session(state: &AppState) -> Session {
+    Session::new(None, Arc::new(state.store.sessions.clone()), None)
+}
+
 impl Rig {
     async fn new(vars: &[(&str, &str)]) -> Rig {
         let mut env: HashMap<String, String> = HashMap::from([
@@ -45,11 +49,20 @@ impl Rig {
             .build();
         let state = build_state(options, config).await.unwrap();
         let sandbox = state.sandbox.clone().unwrap();
-        let session = Session::new(None, Arc::new(state.store.sessions.clone()), None);
+        let session = fresh_session(&state);
         Rig {
             state,
             sandbox,
             session,
+        }
+    }
+
+    /// The same portal, seen from a browser with no session yet.
+    fn another_browser(&self) -> Rig {
+        Rig {
+            state: self.state.clone(),
+            sandbox: self.sandbox.clone(),
+            session: fresh_session(&self.state),
         }
     }
 
@@ -184,11 +197,7 @@ async fn five_wrong_answers_end_the_flow_with_a_lockout() {
         "{ended:?}"
     );
     // The lockout holds for this login in a new session too.
-    let next = Rig {
-        state: rig.state.clone(),
-        sandbox: rig.sandbox.clone(),
-        session: Session::new(None, Arc::new(rig.state.store.sessions.clone()), None),
-    };
+    let next = rig.another_browser();
     next.login("alice").await.unwrap();
     assert!(matches!(
         next.answer("Peterson").await,
@@ -257,11 +266,7 @@ async fn every_refusal_of_step_b_is_a_wrong_answer_for_real_and_decoy_flows() {
             Err(PortalError::WrongAnswer),
             "{shape:?}"
         );
-        let decoy = Rig {
-            state: rig.state.clone(),
-            sandbox: rig.sandbox.clone(),
-            session: Session::new(None, Arc::new(rig.state.store.sessions.clone()), None),
-        };
+        let decoy = rig.another_browser();
         decoy.login("nobody-here").await.unwrap();
         assert_eq!(
             decoy.answer("anything").await,

@@ -195,17 +195,6 @@ pub trait Counters: Send + Sync {
         now: Millis,
     ) -> Result<WindowCount, StoreError>;
 
-    /// Add one event at `now` and return how many are in the window. When
-    /// that reaches `empty_at`, the window is emptied in the same step, so
-    /// exactly one caller sees it fill.
-    async fn hit(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        empty_at: Option<u32>,
-        now: Millis,
-    ) -> Result<u32, StoreError>;
-
     /// The lockout stored for `key`, unless forgotten.
     async fn lockout(
         &self,
@@ -223,37 +212,17 @@ pub trait Counters: Send + Sync {
         now: Millis,
     ) -> Result<Lockout, StoreError>;
 
-    /// Take one event in `key`'s window if fewer than `max` are in it, in
-    /// one atomic step; else the window as it is (to say how long to wait).
-    async fn reserve(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
-        now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError>;
-    /// Give a reserved event back: it did not happen.
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError>;
-    /// Several reservations in one store call (one transaction, one lock
-    /// where the engine has one): each taken if its own window has room.
+    /// Take one event in each asked window that has fewer than its `max`
+    /// events, in one store call (one transaction, one lock, one script
+    /// per key on Redis), each atomically; a full window comes back as it
+    /// is (to say how long to wait).
     async fn reserve_many(
         &self,
         asks: &[Ask],
         now: Millis,
-    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
-        let mut taken = Vec::with_capacity(asks.len());
-        for ask in asks {
-            taken.push(self.reserve(&ask.key, ask.window, ask.max, now).await?);
-        }
-        Ok(taken)
-    }
-    /// Give several reservations back in one store call.
-    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
-        for one in reserved {
-            self.release(one).await?;
-        }
-        Ok(())
-    }
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError>;
+    /// Give reserved events back: they did not happen.
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError>;
     /// Empty `key`'s window (a lockout started in its place).
     async fn clear(&self, key: &CounterKey) -> Result<(), StoreError>;
     /// Take the lease `key` for `holder` until `ttl` from `now`, unless
@@ -300,18 +269,6 @@ impl Counters for Watched {
         self.health.watch(self.inner.window(key, window, now)).await
     }
 
-    async fn hit(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        empty_at: Option<u32>,
-        now: Millis,
-    ) -> Result<u32, StoreError> {
-        self.health
-            .watch(self.inner.hit(key, window, empty_at, now))
-            .await
-    }
-
     async fn lockout(
         &self,
         key: &CounterKey,
@@ -330,22 +287,6 @@ impl Counters for Watched {
         now: Millis,
     ) -> Result<Lockout, StoreError> {
         self.health.watch(self.inner.strike(key, policy, now)).await
-    }
-
-    async fn reserve(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
-        now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        self.health
-            .watch(self.inner.reserve(key, window, max, now))
-            .await
-    }
-
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
-        self.health.watch(self.inner.release(reserved)).await
     }
 
     async fn reserve_many(

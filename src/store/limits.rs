@@ -320,13 +320,8 @@ impl Limiter {
             .collect())
     }
 
-    /// Give a reservation back. If the store can't, the event stays
-    /// counted: the budget errs on the safe side.
-    pub async fn release(&self, reserved: &Reserved) {
-        self.release_all(std::slice::from_ref(reserved)).await;
-    }
-
-    /// Give reservations back, in one store call.
+    /// Give reservations back, in one store call. If the store can't,
+    /// they stay counted: the budget errs on the safe side.
     pub async fn release_all(&self, reserved: &[Reserved]) {
         if reserved.is_empty() {
             return;
@@ -360,20 +355,6 @@ impl Limiter {
             minutes = minutes(until(lockout.until, now))
         );
         Ok(Some(lockout))
-    }
-
-    /// Whether `subject` has any event of `budget` in its window now.
-    pub async fn has_any(
-        &self,
-        budget: Budget,
-        subject: &str,
-        now: Millis,
-    ) -> Result<bool, StoreError> {
-        let window = self
-            .counters
-            .window(&budget.key(subject), budget.window(), now)
-            .await?;
-        Ok(window.count > 0)
     }
 
     /// The first time in a window that a portal-wide budget is crossed:
@@ -456,7 +437,7 @@ mod tests {
     async fn allowed(limiter: &Limiter, what: Budget, ident: &str, now: Millis) -> bool {
         match limiter.reserve(what, ident, now).await {
             Ok(reserved) => {
-                limiter.release(&reserved).await;
+                limiter.release_all(&[reserved]).await;
                 true
             }
             Err(_) => false,
@@ -524,7 +505,7 @@ mod tests {
             held.push(limiter.reserve(Budget::CodeEmails, "h1", t0).await.unwrap());
         }
         assert!(!allowed(&limiter, Budget::CodeEmails, "h1", t0).await);
-        limiter.release(&held[1]).await;
+        limiter.release_all(&held[1..2]).await;
         assert!(limiter.reserve(Budget::CodeEmails, "h1", t0).await.is_ok());
         assert!(!allowed(&limiter, Budget::CodeEmails, "h1", t0).await);
     }

@@ -282,23 +282,6 @@ impl Counters for MemoryCounters {
         })
     }
 
-    async fn hit(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        empty_at: Option<u32>,
-        now: Millis,
-    ) -> Result<u32, StoreError> {
-        let mut windows = self.windows.lock().map_err(poisoned)?;
-        let w = Window::of(&mut windows, key, window, now);
-        w.events.push_back((now, rand::random()));
-        let count = w.count();
-        if empty_at.is_some_and(|at| count >= at) {
-            w.events.clear();
-        }
-        Ok(count)
-    }
-
     async fn lockout(
         &self,
         key: &CounterKey,
@@ -322,21 +305,6 @@ impl Counters for MemoryCounters {
         let next = policy.next(lockouts.get(key).map(|(l, _)| *l), now);
         lockouts.insert(key.clone(), (next, millis(policy.forget_after)));
         Ok(next)
-    }
-
-    async fn reserve(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
-        now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        let mut windows = self.windows.lock().map_err(poisoned)?;
-        Ok(Window::of(&mut windows, key, window, now).reserve(key, max, now))
-    }
-
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
-        self.release_many(std::slice::from_ref(reserved)).await
     }
 
     async fn reserve_many(

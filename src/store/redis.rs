@@ -22,8 +22,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::counters::{
-    millis, now_millis, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis, Reserved,
-    WindowCount,
+    millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
+    Reserved, WindowCount,
 };
 use super::{StoreError, STORE_TIMEOUT};
 
@@ -37,21 +37,6 @@ local n = redis.call('ZCARD', KEYS[1])
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if oldest[2] then return {n, tonumber(oldest[2])} end
 return {n}
-";
-
-const HIT: &str = r"
-local now = tonumber(ARGV[1])
-local len = tonumber(ARGV[2])
-local empty_at = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - len)
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-local n = redis.call('ZCARD', KEYS[1])
-if empty_at > 0 and n >= empty_at then
-  redis.call('DEL', KEYS[1])
-else
-  redis.call('PEXPIRE', KEYS[1], len)
-end
-return n
 ";
 
 const RESERVE: &str = r"
@@ -156,6 +141,44 @@ impl RedisDb {
         }
     }
 
+    /// One reservation: the RESERVE script on one key.
+    async fn reserve_one(
+        &self,
+        key: &CounterKey,
+        window: Duration,
+        max: u32,
+        now: Millis,
+    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
+        let id = format!("{now}-{:016x}", rand::random::<u64>());
+        let reply: Vec<i64> = self
+            .script(
+                RESERVE,
+                key.as_key(),
+                vec![
+                    now.into(),
+                    millis(window).into(),
+                    i64::from(max).into(),
+                    id.clone().into(),
+                ],
+            )
+            .await?;
+        let count = |n: &i64| u32::try_from(*n).unwrap_or(u32::MAX);
+        match reply.as_slice() {
+            [1, n, ..] => Ok(Ok(Reserved {
+                key: key.clone(),
+                id,
+                count: count(n),
+            })),
+            [_, n, rest @ ..] => Ok(Err(WindowCount {
+                count: count(n),
+                oldest: rest.first().copied(),
+            })),
+            _ => Err(StoreError::new(
+                "redis: unexpected reply to the reserve script",
+            )),
+        }
+    }
+
     async fn script<R: FromValue>(
         &self,
         lua: &'static str,
@@ -213,29 +236,6 @@ impl Counters for RedisDb {
         })
     }
 
-    async fn hit(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        empty_at: Option<u32>,
-        now: Millis,
-    ) -> Result<u32, StoreError> {
-        let member = format!("{now}-{:016x}", rand::random::<u64>());
-        let n: i64 = self
-            .script(
-                HIT,
-                key.as_key(),
-                vec![
-                    now.into(),
-                    millis(window).into(),
-                    i64::from(empty_at.unwrap_or(0)).into(),
-                    member.into(),
-                ],
-            )
-            .await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
     async fn lockout(
         &self,
         key: &CounterKey,
@@ -290,53 +290,29 @@ impl Counters for RedisDb {
         }
     }
 
-    async fn reserve(
+    /// One Lua script per key: the keys of one step may live on different
+    /// Cluster slots, and each script is atomic on its own.
+    async fn reserve_many(
         &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
+        asks: &[Ask],
         now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        let id = format!("{now}-{:016x}", rand::random::<u64>());
-        let reply: Vec<i64> = self
-            .script(
-                RESERVE,
-                key.as_key(),
-                vec![
-                    now.into(),
-                    millis(window).into(),
-                    i64::from(max).into(),
-                    id.clone().into(),
-                ],
-            )
-            .await?;
-        let count = |n: &i64| u32::try_from(*n).unwrap_or(u32::MAX);
-        match reply.as_slice() {
-            [1, n, ..] => Ok(Ok(Reserved {
-                key: key.clone(),
-                id,
-                count: count(n),
-            })),
-            [_, n, rest @ ..] => Ok(Err(WindowCount {
-                count: count(n),
-                oldest: rest.first().copied(),
-            })),
-            _ => Err(StoreError::new(
-                "redis: unexpected reply to the reserve script",
-            )),
+    ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
+        let mut taken = Vec::with_capacity(asks.len());
+        for ask in asks {
+            taken.push(self.reserve_one(&ask.key, ask.window, ask.max, now).await?);
         }
+        Ok(taken)
     }
 
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
-        let _: i64 = self
-            .pool
-            .next()
-            .zrem(
-                format!("{PREFIX}{}", reserved.key.as_key()),
-                reserved.id.clone(),
-            )
-            .await
-            .map_err(failed)?;
+    async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
+        for one in reserved {
+            let _: i64 = self
+                .pool
+                .next()
+                .zrem(format!("{PREFIX}{}", one.key.as_key()), one.id.clone())
+                .await
+                .map_err(failed)?;
+        }
         Ok(())
     }
 

@@ -66,7 +66,12 @@ impl SessionBackend {
 
 #[async_trait]
 impl SessionStore for SessionBackend {
+    /// A created record always gets a fresh id. tower-sessions creates
+    /// with the id it last had: after a `flush` (done, burned, expired),
+    /// that is the id of the record it just deleted, so the ended session
+    /// would come back under its old id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        record.id = Id::default();
         self.watch(async { on_engine!(&self.engine, store => store.create(record)) })
             .await
     }

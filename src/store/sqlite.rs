@@ -298,32 +298,6 @@ impl Counters for SqliteDb {
         .await
     }
 
-    async fn hit(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        empty_at: Option<u32>,
-        now: Millis,
-    ) -> Result<u32, StoreError> {
-        let key = key.as_key();
-        let length = millis(window);
-        self.run(move |tx| {
-            tx.prepare_cached("delete from counter_events where key = ?1 and at <= ?2")?
-                .execute(params![key, now - length])?;
-            tx.prepare_cached("insert into counter_events (key, at, expires) values (?1, ?2, ?3)")?
-                .execute(params![key, now, now + length])?;
-            let n = count(
-                tx.prepare_cached("select count(*) from counter_events where key = ?1")?
-                    .query_row([&key], |row| row.get(0))?,
-            );
-            if empty_at.is_some_and(|at| n >= at) {
-                tx.execute("delete from counter_events where key = ?1", [&key])?;
-            }
-            Ok(n)
-        })
-        .await
-    }
-
     async fn lockout(
         &self,
         key: &CounterKey,
@@ -363,28 +337,6 @@ impl Counters for SqliteDb {
             Ok(next)
         })
         .await
-    }
-
-    async fn reserve(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
-        now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        let ask = Ask {
-            key: key.clone(),
-            window,
-            max,
-        };
-        let mut taken = self.reserve_many(&[ask], now).await?;
-        taken
-            .pop()
-            .ok_or_else(|| StoreError::new("sqlite: no answer to a reservation"))
-    }
-
-    async fn release(&self, reserved: &Reserved) -> Result<(), StoreError> {
-        self.release_many(std::slice::from_ref(reserved)).await
     }
 
     async fn reserve_many(
