@@ -67,6 +67,7 @@ pub fn shell(page: Page) -> impl IntoView {
 pub fn App(page: Page) -> impl IntoView {
     provide_meta_context();
     let css = use_assets().map(|assets| assets.css.clone());
+    let favicon = use_site().favicon_url.clone();
     let description = t_with(
         "meta-description",
         &[("broker", use_site().broker_name.as_str().into())],
@@ -83,7 +84,7 @@ pub fn App(page: Page) -> impl IntoView {
     };
     view! {
         {css.map(|href| view! { <Stylesheet id="leptos" href=href/> })}
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="icon" href=favicon/>
         <Meta name="description" content=description/>
         <div class="app">{body}</div>
     }

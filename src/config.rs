@@ -8,9 +8,11 @@ use std::time::Duration;
 pub mod sources;
 
 use crate::autoshares::secret::{AppKey, HmacKey};
+use crate::brand::{Palette, Scheme};
 use crate::flow::machine::FlowLimits;
 use crate::http::client_ip::TrustedProxies;
 use crate::password_policy::PasswordPolicy;
+use crate::site::BrokerHelp;
 use crate::store::limits::Budgets;
 use crate::store::StoreUrl;
 use crate::telemetry::logging::LogFormat;
@@ -24,6 +26,14 @@ pub enum Upstream {
     /// The built-in simulated API, started in-process on this loopback port
     /// (0 picks a free one).
     Sandbox { port: u16, token_prefix: String },
+}
+
+/// `pwned_passwords_url` and what happens when it can't be reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PwnedSettings {
+    /// The range API's base; the 5-character prefix is appended.
+    pub url: url::Url,
+    pub fail_open: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -45,8 +55,17 @@ pub struct Config {
     public_origin_given: bool,
     pub broker_name: String,
     pub logo_url: String,
+    pub favicon_url: String,
+    /// The broker's colours (`None`: the stock look), checked for contrast.
+    pub palette: Option<Palette>,
+    /// The footer's support line and links.
+    pub help: BrokerHelp,
     pub sign_in_url: String,
     pub policy: PasswordPolicy,
+    /// The lowest zxcvbn score a new password may have (0: no check).
+    pub password_min_score: u8,
+    /// The breached-passwords range API, if configured.
+    pub pwned: Option<PwnedSettings>,
     pub flow_limits: FlowLimits,
     /// Show a stable made-up question for unknown logins (security: `decoy-questions`).
     pub decoy_questions: bool,
@@ -85,9 +104,11 @@ impl Config {
         crate::site::SiteSettings {
             broker_name: self.broker_name.clone(),
             logo_url: self.logo_url.clone(),
+            favicon_url: self.favicon_url.clone(),
             sign_in_url: self.sign_in_url.clone(),
             sandbox: self.is_sandbox(),
             policy: self.policy,
+            help: self.help.clone(),
         }
     }
 
@@ -196,6 +217,12 @@ impl Config {
             r.problem("password lengths: the minimum must be at least 8 and the maximum at least 64 and above the minimum");
         }
 
+        let password_min_score: u8 = r.setting(Key::PasswordMinScore);
+        if password_min_score > 4 {
+            r.problem("PORTAL_PASSWORD_MIN_SCORE (`password_min_score`) is a zxcvbn score: 0 to 4 (3 is the default, 0 turns the check off)");
+        }
+        let pwned = Self::pwned(r);
+
         let defaults = FlowLimits::default();
         let flow_limits = FlowLimits {
             idle_secs: r.setting(Key::FlowIdleSecs),
@@ -255,9 +282,14 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             broker_name: r.text_or_default(Key::BrokerName),
-            logo_url: r.text_or_default(Key::LogoUrl),
+            logo_url: Self::own_path(r, Key::LogoUrl),
+            favicon_url: Self::own_path(r, Key::FaviconUrl),
+            palette: Self::palette(r),
+            help: Self::help(r),
             sign_in_url,
             policy,
+            password_min_score,
+            pwned,
             flow_limits,
             decoy_questions: r.setting(Key::DecoyQuestions),
             decoy_list: Self::decoy_list(r),
@@ -291,6 +323,98 @@ impl Config {
             confirm_reset_sign_in: r.setting(Key::ConfirmResetSignIn),
             max_sessions: r.setting(Key::MaxSessions),
         }
+    }
+
+    /// An image the pages show (`logo_url`, `favicon_url`): a path on this
+    /// portal. The CSP allows images from this origin only, and a first
+    /// visit then asks nothing of anyone else.
+    fn own_path(r: &mut Reader, key: Key) -> String {
+        let path = r.text_or_default(key);
+        let own = path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control);
+        if !own {
+            r.problem(format!("{} must be a path on this portal, like /broker-logo.png (put the file in the site directory): the pages' CSP allows images from this origin only", Reader::name(key)));
+        }
+        path
+    }
+
+    /// `brand_color` and `brand_color_dark`, checked for contrast.
+    fn palette(r: &mut Reader) -> Option<Palette> {
+        let light = r.text(Key::BrandColor);
+        let dark = r.text(Key::BrandColorDark);
+        let name = |scheme: Scheme| {
+            Reader::name(match scheme {
+                Scheme::Light => Key::BrandColor,
+                Scheme::Dark => Key::BrandColorDark,
+            })
+        };
+        let named = |scheme: Scheme| match (scheme, &dark) {
+            // A derived dark colour is always made to pass.
+            (Scheme::Dark, None) => name(Scheme::Light),
+            (Scheme::Light, _) | (Scheme::Dark, Some(_)) => name(scheme),
+        };
+        match Palette::read(light.as_deref(), dark.as_deref(), named) {
+            Ok(palette) => palette,
+            Err(problems) => {
+                for problem in problems {
+                    r.problem(problem);
+                }
+                None
+            }
+        }
+    }
+
+    /// `pwned_passwords_url` (https, or http on loopback for tests) and
+    /// `pwned_passwords_fail_open`.
+    fn pwned(r: &mut Reader) -> Option<PwnedSettings> {
+        let fail_open: bool = r.setting(Key::PwnedPasswordsFailOpen);
+        let raw = r.text(Key::PwnedPasswordsUrl)?;
+        let url = match url::Url::parse(&raw) {
+            Ok(url) if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url)) => {
+                url
+            }
+            Ok(_) | Err(_) => {
+                r.problem("PORTAL_PWNED_PASSWORDS_URL (`pwned_passwords_url`) must be an https:// URL, like https://api.pwnedpasswords.com/range/");
+                return None;
+            }
+        };
+        Some(PwnedSettings { url, fail_open })
+    }
+
+    /// The footer's support line and links.
+    fn help(r: &mut Reader) -> BrokerHelp {
+        use crate::i18n::Lang;
+        let support_text_in = Lang::ALL
+            .into_iter()
+            .filter_map(|lang| r.text(Key::SupportTextIn(lang)).map(|text| (lang, text)))
+            .collect();
+        BrokerHelp {
+            support_text: r.text(Key::SupportText),
+            support_text_in,
+            support_url: Self::link(r, Key::SupportUrl, &["https", "http", "mailto", "tel"]),
+            privacy_url: Self::link(r, Key::PrivacyUrl, &["https", "http"]),
+            terms_url: Self::link(r, Key::TermsUrl, &["https", "http"]),
+        }
+    }
+
+    /// A link the footer shows: an absolute URL in one of `schemes` (so
+    /// never `javascript:`), or a path on this portal.
+    fn link(r: &mut Reader, key: Key, schemes: &[&str]) -> Option<String> {
+        let text = r.text(key)?;
+        let path = text.starts_with('/') && !text.starts_with("//");
+        let allowed =
+            path || url::Url::parse(&text).is_ok_and(|url| schemes.contains(&url.scheme()));
+        if !allowed {
+            r.problem(format!(
+                "{} must be a {} URL or a path on this portal",
+                Reader::name(key),
+                schemes.join(":, ") + ":"
+            ));
+            return None;
+        }
+        Some(text)
     }
 
     /// The broker's decoy questions, one per line, if a file is given.
@@ -465,6 +589,9 @@ mod tests {
         );
         assert_eq!(c.broker_name, shown(Key::BrokerName));
         assert_eq!(c.logo_url, shown(Key::LogoUrl));
+        assert_eq!(c.favicon_url, shown(Key::FaviconUrl));
+        assert_eq!(c.palette, None);
+        assert_eq!(c.help, BrokerHelp::default());
         assert_eq!(
             c.policy.min_chars.to_string(),
             shown(Key::PasswordMinLength)
@@ -473,6 +600,11 @@ mod tests {
             c.policy.max_chars.to_string(),
             shown(Key::PasswordMaxLength)
         );
+        assert_eq!(
+            c.password_min_score.to_string(),
+            shown(Key::PasswordMinScore)
+        );
+        assert_eq!(c.pwned, None);
         assert_eq!(
             c.flow_limits.idle_secs.to_string(),
             shown(Key::FlowIdleSecs)
@@ -531,6 +663,52 @@ mod tests {
             Some(shown(Key::MetricsAddr))
         );
         assert_eq!(c.store.to_string(), shown(Key::Store));
+    }
+
+    #[test]
+    fn the_broker_s_look_is_read_and_checked() {
+        let c = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_BRAND_COLOR", "#6d1a36"),
+            ("PORTAL_SUPPORT_TEXT", "Need help? Call +1 212 555 0100"),
+            ("PORTAL_SUPPORT_TEXT_AR", "هل تحتاج إلى مساعدة؟"),
+            ("PORTAL_SUPPORT_URL", "tel:+12125550100"),
+            ("PORTAL_PRIVACY_URL", "https://broker.example.com/privacy"),
+            ("PORTAL_TERMS_URL", "/terms"),
+            ("PORTAL_FAVICON_URL", "/broker.ico"),
+        ])
+        .unwrap();
+        let palette = c.palette.unwrap();
+        assert_eq!(palette.light.primary.to_string(), "#6d1a36");
+        assert!(palette.dark_derived);
+        assert_eq!(
+            c.help.support_text(crate::i18n::Lang::Ar),
+            Some("هل تحتاج إلى مساعدة؟")
+        );
+        assert_eq!(c.favicon_url, "/broker.ico");
+
+        let refused = config(&[
+            ("AUTOSHARES_API_URL", "sandbox"),
+            ("PORTAL_BRAND_COLOR", "#f5a623"),
+            ("PORTAL_BRAND_COLOR_DARK", "#0b5cab"),
+            ("PORTAL_PRIVACY_URL", "javascript:alert(1)"),
+            ("PORTAL_SUPPORT_URL", "mailto:help@broker.example.com"),
+            ("PORTAL_LOGO_URL", "https://cdn.example.com/logo.png"),
+        ])
+        .unwrap_err();
+        for needle in [
+            "PORTAL_BRAND_COLOR (`brand_color`): #f5a623 has 1.",
+            "PORTAL_BRAND_COLOR_DARK (`brand_color_dark`): #0b5cab has 2.",
+            "The nearest colour that passes: #",
+            "PORTAL_PRIVACY_URL (`privacy_url`) must be a https:, http: URL",
+            "PORTAL_LOGO_URL (`logo_url`) must be a path on this portal",
+        ] {
+            assert!(
+                refused.contains(needle),
+                "{needle} missing from:\n{refused}"
+            );
+        }
+        assert_eq!(refused.lines().count(), 4, "{refused}");
     }
 
     #[test]

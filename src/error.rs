@@ -10,6 +10,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::password_policy::strength::Feedback;
+
 /// The form field an error belongs to, so a page can put the message next
 /// to it and point `aria-describedby` at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +59,10 @@ pub enum PortalError {
         "This password is on a list of commonly used passwords. Choose something harder to guess."
     )]
     PasswordTooCommon,
+    #[error("This password would be easy to guess.")]
+    PasswordTooWeak { feedback: Feedback },
+    #[error("This password has appeared in a data breach, so attackers try it first. Choose another one.")]
+    PasswordBreached,
     #[error("The two passwords don't match.")]
     PasswordMismatch,
     #[error("Your broker didn't accept this password. Try a longer or different one.")]
@@ -164,6 +170,8 @@ impl PortalError {
             | PasswordTooLong { .. }
             | PasswordIsLogin
             | PasswordTooCommon
+            | PasswordTooWeak { .. }
+            | PasswordBreached
             | PasswordRejected => input(Field::Password, "invalid_input"),
             PasswordMismatch => input(Field::Confirmation, "invalid_input"),
             TooManyAttempts { .. } | TooManyCodes { .. } => form(422, "rate_limited"),
@@ -209,6 +217,8 @@ impl PortalError {
             PasswordTooLong { max } => t_with("error-password-too-long", &[("max", (*max).into())]),
             PasswordIsLogin => t("error-password-is-login"),
             PasswordTooCommon => t("error-password-too-common"),
+            PasswordTooWeak { feedback } => feedback.message(),
+            PasswordBreached => t("pwned-found"),
             PasswordMismatch => t("error-password-mismatch"),
             PasswordRejected => t("error-password-rejected"),
             CouldNotStart => t("error-could-not-start"),

@@ -16,6 +16,8 @@ pub mod site;
 #[cfg(feature = "ssr")]
 pub mod autoshares;
 #[cfg(feature = "ssr")]
+pub mod brand;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod http;

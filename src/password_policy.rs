@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
 
+pub mod strength;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordPolicy {
     pub min_chars: u32,

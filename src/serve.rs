@@ -29,6 +29,9 @@ pub fn check_config(sources: &Sources) -> i32 {
             if config.store.is_memory() {
                 println!("warning: PORTAL_STORE (`store`) is `memory`: for tests only. Every restart forgets every reset and limit, and its generated HMAC key changes per process, so decoy questions change at each restart; use sqlite: (one instance) or redis:// (several)");
             }
+            if let Some(palette) = &config.palette {
+                println!("{}", palette.describe());
+            }
             println!("# no problems");
             0
         }

@@ -8,15 +8,42 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
 use crate::password_policy::PasswordPolicy;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteSettings {
     pub broker_name: String,
     pub logo_url: String,
+    pub favicon_url: String,
     pub sign_in_url: String,
     pub sandbox: bool,
     pub policy: PasswordPolicy,
+    pub help: BrokerHelp,
+}
+
+/// Where a trader gets help and reads the broker's legal notices: the
+/// footer of every page. Each is optional; the URLs are checked at start.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokerHelp {
+    /// `support_text`: for every language without its own.
+    pub support_text: Option<String>,
+    /// `support_text_<lang>`.
+    pub support_text_in: Vec<(Lang, String)>,
+    pub support_url: Option<String>,
+    pub privacy_url: Option<String>,
+    pub terms_url: Option<String>,
+}
+
+impl BrokerHelp {
+    /// The support line in `lang`: its own, else the shared one.
+    pub fn support_text(&self, lang: Lang) -> Option<&str> {
+        self.support_text_in
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, text)| text.as_str())
+            .or(self.support_text.as_deref())
+    }
 }
 
 impl Default for SiteSettings {
@@ -24,9 +51,11 @@ impl Default for SiteSettings {
         Self {
             broker_name: "AutoShares".into(),
             logo_url: "/logo.svg".into(),
+            favicon_url: "/favicon.svg".into(),
             sign_in_url: "/".into(),
             sandbox: false,
             policy: PasswordPolicy::default(),
+            help: BrokerHelp::default(),
         }
     }
 }
@@ -100,6 +129,18 @@ pub fn use_assets() -> Option<Arc<Assets>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_s_own_support_line_wins_over_the_shared_one() {
+        let help = BrokerHelp {
+            support_text: Some("Call us".into()),
+            support_text_in: vec![(Lang::Es, "Llámenos".into())],
+            ..BrokerHelp::default()
+        };
+        assert_eq!(help.support_text(Lang::Es), Some("Llámenos"));
+        assert_eq!(help.support_text(Lang::Ar), Some("Call us"));
+        assert_eq!(BrokerHelp::default().support_text(Lang::En), None);
+    }
 
     #[test]
     fn hashed_names_come_from_the_hash_file() {

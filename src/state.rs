@@ -12,9 +12,11 @@ use leptos::prelude::LeptosOptions;
 use crate::autoshares::client::AutoSharesClient;
 use crate::autoshares::config::ApiConfig;
 use crate::autoshares::secret::HmacKey;
+use crate::brand::{BrandedCss, Palette};
 use crate::config::{Config, Upstream};
 use crate::sandbox::{Sandbox, SandboxConfig};
 use crate::site::{AssetHashes, Assets, SiteSettings};
+use crate::steps::breached::BreachCheck;
 use crate::steps::gateway::Gateway;
 use crate::steps::identity;
 use crate::steps::seal::Sealer;
@@ -50,6 +52,8 @@ pub struct Shared {
     pub limiter: Arc<Limiter>,
     /// Every upstream call goes through it (slots, latency, decoy waits).
     pub gateway: Gateway,
+    /// The breached-passwords check, if `pwned_passwords_url` is set.
+    pub breach_check: Option<Arc<BreachCheck>>,
     /// Sessions and counters (`PORTAL_STORE`).
     pub store: Store,
     /// The key identifiers are hashed with: configured, or kept by the store.
@@ -63,6 +67,8 @@ pub struct Shared {
     pub site: Arc<SiteSettings>,
     /// The built CSS/JS/WASM names (hashed in release builds).
     pub assets: Arc<Assets>,
+    /// The stylesheet with the broker's colours, if any were set.
+    pub branded_css: Option<Arc<BrandedCss>>,
     /// The made-up questions unknown logins may see.
     pub decoys: Arc<Vec<String>>,
 }
@@ -113,7 +119,19 @@ pub async fn build_state(
         None => HmacKey::new(store.kept_secret("hmac-key").await?),
     };
     tracing::info!(event = "store_opened", store = %config.store);
-    let assets = Arc::new(load_assets(&leptos_options));
+    let breach_check = match &config.pwned {
+        Some(settings) => Some(Arc::new(BreachCheck::new(settings.clone())?)),
+        None => None,
+    };
+    let mut assets = load_assets(&leptos_options);
+    let branded_css = config
+        .palette
+        .as_ref()
+        .and_then(|palette| brand_stylesheet(&leptos_options, &assets, palette));
+    if let Some(branded) = &branded_css {
+        assets.css = format!("/{}/{}", leptos_options.site_pkg_dir, branded.file);
+    }
+    let assets = Arc::new(assets);
     let decoys = Arc::new(identity::decoy_questions(
         config.decoy_list.as_deref(),
         config.languages.default,
@@ -121,6 +139,7 @@ pub async fn build_state(
     Ok(AppState::new(Shared {
         site: Arc::new(config.site_settings()),
         assets,
+        branded_css,
         decoys,
         leptos_options,
         limiter: Arc::new(Limiter::new(store.counters.clone(), config.budgets)),
@@ -130,6 +149,7 @@ pub async fn build_state(
         client,
         sandbox,
         gateway: Gateway::default(),
+        breach_check,
         store,
         readiness: Arc::default(),
     }))
@@ -202,4 +222,25 @@ fn load_assets(options: &LeptosOptions) -> Assets {
         tracing::info!(event = "assets_unhashed", file = %hash_file.display());
     }
     Assets::named(&options.site_pkg_dir, &options.output_name, &hashes)
+}
+
+/// The built stylesheet with the broker's colours appended. Without the
+/// built sheet (a test binary with no site) the stock look stays, logged.
+fn brand_stylesheet(
+    options: &LeptosOptions,
+    assets: &Assets,
+    palette: &Palette,
+) -> Option<Arc<BrandedCss>> {
+    let path = Path::new(options.site_root.as_ref()).join(assets.css.trim_start_matches('/'));
+    match std::fs::read_to_string(&path) {
+        Ok(stock) => {
+            let branded = BrandedCss::build(&options.output_name, &stock, palette);
+            tracing::info!(event = "brand_stylesheet", file = %branded.file);
+            Some(Arc::new(branded))
+        }
+        Err(e) => {
+            tracing::warn!(event = "brand_unstyled", file = %path.display(), error = %e, "brand_color is set but the built stylesheet could not be read: the stock colours stay");
+            None
+        }
+    }
 }

@@ -21,10 +21,51 @@ pub fn PageFrame(children: Children) -> impl IntoView {
         </header>
         <main class="card">{children()}</main>
         <footer class="foot">
+            <BrokerHelpLine/>
             <p>{t("footer-never-ask")}</p>
+            <LegalLinks/>
             <LanguageSwitcher/>
         </footer>
     }
+}
+
+/// The broker's support line (in the page's language) and help link.
+#[component]
+fn BrokerHelpLine() -> impl IntoView {
+    let site = use_site();
+    let help = &site.help;
+    let text = help.support_text(use_lang()).map(str::to_string);
+    let link = help.support_url.clone().map(|url| {
+        view! { <a href=url>{t("footer-help")}</a> }
+    });
+    (text.is_some() || link.is_some()).then(|| {
+        view! {
+            <p class="support">
+                {text.map(|text| view! { <span>{text}</span> " " })}
+                {link}
+            </p>
+        }
+    })
+}
+
+/// The broker's privacy notice and terms, when set.
+#[component]
+fn LegalLinks() -> impl IntoView {
+    let site = use_site();
+    let links: Vec<_> = [
+        (site.help.privacy_url.clone(), "footer-privacy"),
+        (site.help.terms_url.clone(), "footer-terms"),
+    ]
+    .into_iter()
+    .filter_map(|(url, label)| url.map(|url| view! { <li><a href=url>{t(label)}</a></li> }))
+    .collect();
+    (!links.is_empty()).then(|| {
+        view! {
+            <nav class="legal" aria-label=t("footer-legal")>
+                <ul>{links}</ul>
+            </nav>
+        }
+    })
 }
 
 /// Links to this page in each other offered language. Plain links (no

@@ -16,6 +16,8 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use crate::i18n::Lang;
+
 /// Every configuration setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Key {
@@ -30,8 +32,20 @@ pub enum Key {
     SignInUrl,
     BrokerName,
     LogoUrl,
+    FaviconUrl,
+    BrandColor,
+    BrandColorDark,
+    SupportText,
+    /// `support_text` for one language.
+    SupportTextIn(Lang),
+    SupportUrl,
+    PrivacyUrl,
+    TermsUrl,
     PasswordMinLength,
     PasswordMaxLength,
+    PasswordMinScore,
+    PwnedPasswordsUrl,
+    PwnedPasswordsFailOpen,
     FlowIdleSecs,
     FlowAbsoluteSecs,
     DecoyQuestions,
@@ -76,7 +90,7 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 41] = [
+    pub const ALL: [Key; 57] = [
         Key::Listen,
         Key::ApiUrl,
         Key::AllowHttp,
@@ -88,8 +102,24 @@ impl Key {
         Key::SignInUrl,
         Key::BrokerName,
         Key::LogoUrl,
+        Key::FaviconUrl,
+        Key::BrandColor,
+        Key::BrandColorDark,
+        Key::SupportText,
+        Key::SupportTextIn(Lang::En),
+        Key::SupportTextIn(Lang::Es),
+        Key::SupportTextIn(Lang::PtBr),
+        Key::SupportTextIn(Lang::Fr),
+        Key::SupportTextIn(Lang::De),
+        Key::SupportTextIn(Lang::Ar),
+        Key::SupportUrl,
+        Key::PrivacyUrl,
+        Key::TermsUrl,
         Key::PasswordMinLength,
         Key::PasswordMaxLength,
+        Key::PasswordMinScore,
+        Key::PwnedPasswordsUrl,
+        Key::PwnedPasswordsFailOpen,
         Key::FlowIdleSecs,
         Key::FlowAbsoluteSecs,
         Key::DecoyQuestions,
@@ -146,9 +176,30 @@ impl Key {
             Key::PublicOrigin => s("public_origin", "PORTAL_PUBLIC_ORIGIN", "http://<listen>", "the origin browsers use; `https://…` makes cookies `Secure` (`__Host-reset`) and sends HSTS; posts from any other origin get 403"),
             Key::SignInUrl => s("sign_in_url", "PORTAL_SIGN_IN_URL", "(required unless sandbox)", "where \"Sign in\" on the done page goes"),
             Key::BrokerName => s("broker_name", "PORTAL_BROKER_NAME", "AutoShares", "shown in the header and on the done page"),
-            Key::LogoUrl => s("logo_url", "PORTAL_LOGO_URL", "/logo.svg", "the header logo"),
+            Key::LogoUrl => s("logo_url", "PORTAL_LOGO_URL", "/logo.svg", "the header logo: a path on this portal (put the file in the site directory); the CSP allows images from this origin only"),
+            Key::FaviconUrl => s("favicon_url", "PORTAL_FAVICON_URL", "/favicon.svg", "the browser tab's icon: a path on this portal, like `logo_url`"),
+            Key::BrandColor => s("brand_color", "PORTAL_BRAND_COLOR", "the stock blue", "buttons, links, the focus ring and the step indicator (any CSS colour); refused below 4.5:1 against the page or the card, with the nearest colour that passes"),
+            Key::BrandColorDark => s("brand_color_dark", "PORTAL_BRAND_COLOR_DARK", "derived from brand_color", "the same in the dark scheme; unset, `brand_color` lightened until it passes"),
+            Key::SupportText => s("support_text", "PORTAL_SUPPORT_TEXT", "unset", "one line in the footer, e.g. \"Need help? Call +1 212 555 0100, 8am–8pm ET\"; every language without its own"),
+            Key::SupportTextIn(lang) => {
+                let doc = "`support_text` in this language";
+                match lang {
+                    Lang::En => s("support_text_en", "PORTAL_SUPPORT_TEXT_EN", "support_text", doc),
+                    Lang::Es => s("support_text_es", "PORTAL_SUPPORT_TEXT_ES", "support_text", doc),
+                    Lang::PtBr => s("support_text_pt_br", "PORTAL_SUPPORT_TEXT_PT_BR", "support_text", doc),
+                    Lang::Fr => s("support_text_fr", "PORTAL_SUPPORT_TEXT_FR", "support_text", doc),
+                    Lang::De => s("support_text_de", "PORTAL_SUPPORT_TEXT_DE", "support_text", doc),
+                    Lang::Ar => s("support_text_ar", "PORTAL_SUPPORT_TEXT_AR", "support_text", doc),
+                }
+            }
+            Key::SupportUrl => s("support_url", "PORTAL_SUPPORT_URL", "unset", "the footer's \"Help\" link: https://, mailto: or tel:"),
+            Key::PrivacyUrl => s("privacy_url", "PORTAL_PRIVACY_URL", "unset", "the footer's privacy notice link (https://)"),
+            Key::TermsUrl => s("terms_url", "PORTAL_TERMS_URL", "unset", "the footer's terms of use link (https://)"),
             Key::PasswordMinLength => s("password_min_length", "PORTAL_PASSWORD_MIN_LENGTH", "12", "minimum length in Unicode code points (at least 8)"),
             Key::PasswordMaxLength => s("password_max_length", "PORTAL_PASSWORD_MAX_LENGTH", "128", "maximum length (at least 64)"),
+            Key::PasswordMinScore => s("password_min_score", "PORTAL_PASSWORD_MIN_SCORE", "3", "the lowest zxcvbn score (0–4) a new password may have, judged on the server with the login, email and broker name as known words; 0 turns the check off"),
+            Key::PwnedPasswordsUrl => s("pwned_passwords_url", "PORTAL_PWNED_PASSWORDS_URL", "unset", "a Have I Been Pwned range API (`https://api.pwnedpasswords.com/range/`): new passwords found in breaches are refused; only the first 5 hex characters of the SHA-1 leave the portal"),
+            Key::PwnedPasswordsFailOpen => s("pwned_passwords_fail_open", "PORTAL_PWNED_PASSWORDS_FAIL_OPEN", "true", "when the range API can't be reached in 2 s: `true` lets the password through (logged), `false` refuses with the unavailable message"),
             Key::FlowIdleSecs => s("flow_idle_secs", "PORTAL_FLOW_IDLE_SECS", "600", "a reset expires after this long without a step"),
             Key::FlowAbsoluteSecs => s("flow_absolute_secs", "PORTAL_FLOW_ABSOLUTE_SECS", "1800", "and this long after it started, whatever happens"),
             Key::DecoyQuestions => s("decoy_questions", "PORTAL_DECOY_QUESTIONS", "true", "unknown logins see a stable made-up question; `false` for brokers without secret questions"),

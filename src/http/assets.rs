@@ -7,26 +7,42 @@
 use std::convert::Infallible;
 use std::path::PathBuf;
 
-use axum::body::{Bytes, HttpBody};
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
 use tower::Service;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::brand::BrandedCss;
+
 /// Hashed names never change meaning: cache them for a year.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The favicon and logo keep their names: a day, then revalidate.
 pub const SHORT: &str = "public, max-age=86400";
 
-/// `/{pkg}/…`: the hashed build output, cached for a year. The mount
-/// path and the service.
-pub fn pkg(options: &LeptosOptions) -> (String, Router) {
+/// `/{pkg}/…`: the hashed build output, cached for a year, and the
+/// branded stylesheet if the broker set colours. The mount path and the
+/// service.
+pub fn pkg(options: &LeptosOptions, branded: Option<Arc<BrandedCss>>) -> (String, Router) {
     let pkg = options.site_pkg_dir.to_string();
     let dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
-    let service = Router::new()
+    let mut service = Router::new();
+    if let Some(branded) = branded {
+        let file = branded.file.clone();
+        service = service.route(
+            &format!("/{file}"),
+            axum::routing::get(move |headers: HeaderMap| {
+                let branded = branded.clone();
+                async move { branded_answer(&branded, &headers) }
+            }),
+        );
+    }
+    let service = service
         .fallback_service(files(dir))
         .layer(cache_when_found(IMMUTABLE))
         .layer(vary_on_encoding())
@@ -117,4 +133,66 @@ fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
         header::VARY,
         HeaderValue::from_static("accept-encoding"),
     )
+}
+
+/// The branded stylesheet: brotli, gzip or plain, as the client accepts.
+/// (ServeDir serves files only; this one lives in memory.)
+fn branded_answer(css: &BrandedCss, headers: &HeaderMap) -> Response<Body> {
+    let accepts = |coding: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.split(';');
+                parts
+                    .next()
+                    .is_some_and(|c| c.trim().eq_ignore_ascii_case(coding))
+                    && !parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+            })
+    };
+    let (body, encoding) = if accepts("br") && !css.br.is_empty() {
+        (css.br.clone(), Some("br"))
+    } else if accepts("gzip") && !css.gzip.is_empty() {
+        (css.gzip.clone(), Some("gzip"))
+    } else {
+        (css.plain.clone(), None)
+    };
+    let mut response = Response::new(Body::from(body));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brand::Palette;
+
+    #[test]
+    fn the_branded_sheet_is_answered_as_the_client_accepts() {
+        let palette = Palette::read(Some("#6d1a36"), None, |_| String::new())
+            .unwrap()
+            .unwrap();
+        let branded = BrandedCss::build("portal", "body{color:red}", &palette);
+        let answer = |accept: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(accept));
+            branded_answer(&branded, &headers)
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap_or_default().to_string())
+        };
+        assert_eq!(answer("gzip, deflate, br").as_deref(), Some("br"));
+        assert_eq!(answer("gzip, br;q=0").as_deref(), Some("gzip"));
+        assert_eq!(answer("identity"), None);
+        let plain = branded_answer(&branded, &HeaderMap::new());
+        assert_eq!(plain.headers()[header::CONTENT_TYPE], "text/css");
+        assert_eq!(plain.headers()[header::VARY], "accept-encoding");
+    }
 }

@@ -109,18 +109,57 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>, offered: &
 mod tests {
     use super::*;
 
-    /// The message ids of one language's file.
+    /// The files every language has.
+    const FILES: [&str; 2] = ["portal.ftl", "strength.ftl"];
+
+    /// The message ids of one language's files.
     fn ids(lang: Lang) -> Vec<String> {
-        let path = format!(
-            "{}/src/locales/{}/portal.ftl",
-            env!("CARGO_MANIFEST_DIR"),
-            lang.code()
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));
-        text.lines()
-            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
-            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+        FILES
+            .into_iter()
+            .flat_map(|file| {
+                let path = format!(
+                    "{}/src/locales/{}/{file}",
+                    env!("CARGO_MANIFEST_DIR"),
+                    lang.code()
+                );
+                let text =
+                    std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{path} is missing"));
+                text.lines()
+                    .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+                    .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+                    .collect::<Vec<_>>()
+            })
             .collect()
+    }
+
+    /// Every zxcvbn warning and suggestion has its message in every
+    /// language (their ids are built in code, so the scan below can't
+    /// see them).
+    #[test]
+    fn every_strength_reason_is_translated() {
+        use crate::password_policy::strength::{Suggestion, Warning};
+        let ids: Vec<&str> = Warning::ALL
+            .iter()
+            .map(|w| w.id())
+            .chain(Suggestion::ALL.iter().map(|s| s.id()))
+            .collect();
+        assert_eq!(ids.len(), 27);
+        for lang in Lang::ALL {
+            let theirs = super::tests::ids(lang);
+            for id in &ids {
+                assert!(
+                    theirs.iter().any(|t| t == id),
+                    "{}: {id} is missing",
+                    lang.code()
+                );
+                let text = LOCALES.lookup_single_language::<&str>(lang_id(lang), id, None);
+                assert!(
+                    text.is_ok_and(|t| !t.trim().is_empty()),
+                    "{}: {id}",
+                    lang.code()
+                );
+            }
+        }
     }
 
     #[test]

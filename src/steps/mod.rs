@@ -9,6 +9,7 @@
 //! one of them. Successes end with a redirect to the next page, which
 //! renders from the session: that is what makes no-JS form posts work.
 
+pub mod breached;
 pub mod code;
 pub mod gateway;
 pub mod identity;

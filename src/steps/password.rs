@@ -7,8 +7,10 @@ use crate::autoshares::client::SignIn;
 use crate::autoshares::endpoints::Endpoint;
 use crate::autoshares::error::{AutoSharesError, Unavailable};
 use crate::autoshares::secret::NewPassword;
+use crate::config::Config;
 use crate::error::PortalError;
 use crate::flow::Step;
+use crate::password_policy::strength;
 
 /// Step 4: the new password, checked here first, then set upstream.
 pub async fn submit_password(password: String, confirmation: String) -> Result<(), PortalError> {
@@ -26,6 +28,10 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
         &[flow.login(), config.broker_name.as_str()],
     )?;
     let ident = ctx.ident(flow.login());
+    guessable(&password, flow.login(), config).await?;
+    if let Some(check) = &ctx.state.breach_check {
+        check.check(&password, &ident).await?;
+    }
     let token = flow.token().map_err(|r| ctx.refused(r))?;
     let (password, confirmation) = (NewPassword::new(password), NewPassword::new(confirmation));
     let outcome = ctx
@@ -82,6 +88,33 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
             gateway::upstream(Endpoint::Password, &ident, &err),
         )),
     }
+}
+
+/// zxcvbn's judgement (`password_min_score`), with the words an attacker
+/// knows: the login, its local part when it is an email, the broker's
+/// name. Run off the async threads: a long password takes zxcvbn a few
+/// milliseconds.
+async fn guessable(password: &str, login: &str, config: &Config) -> Result<(), PortalError> {
+    let min_score = config.password_min_score;
+    if min_score == 0 {
+        return Ok(());
+    }
+    let words: Vec<String> = [
+        login,
+        login.split('@').next().unwrap_or_default(),
+        config.broker_name.as_str(),
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    let password = password.to_string();
+    let judged = tokio::task::spawn_blocking(move || {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        strength::estimate(&password, &words, min_score)
+    })
+    .await
+    .map_err(|_| PortalError::Unavailable)?;
+    judged.map_err(|feedback| PortalError::PasswordTooWeak { feedback })
 }
 
 /// Whether the new password signs in at this flow's own login (AutoShares'

@@ -29,6 +29,7 @@ pub const RATE_LIMITED: &str = "portal_rate_limited_total";
 pub const CSRF_REJECTED: &str = "portal_csrf_rejections_total";
 pub const ABUSE_SUSPECTED: &str = "portal_abuse_suspected_total";
 pub const RESET_LANDED_ELSEWHERE: &str = "portal_reset_landed_elsewhere_total";
+pub const BREACH_CHECKS: &str = "portal_breach_checks_total";
 pub const LIVE_SESSIONS: &str = "portal_live_sessions";
 pub use crate::store::health::STORE_ERRORS;
 pub const BUILD_INFO: &str = "portal_build_info";
@@ -86,6 +87,10 @@ fn describe() {
         RESET_LANDED_ELSEWHERE,
         "New passwords that did not sign in at the flow's own login: a code that belonged to another trader"
     );
+    describe_counter!(
+        BREACH_CHECKS,
+        "New passwords looked up in the breached-password range API, by result"
+    );
     describe_gauge!(LIVE_SESSIONS, "Resets in progress held by the store");
     describe_counter!(STORE_ERRORS, "Failed calls to the state store");
     describe_gauge!(BUILD_INFO, "Always 1; the version is a label");
@@ -124,6 +129,12 @@ fn status_label(status: StatusCode) -> &'static str {
 pub fn upstream_call(endpoint: Endpoint, outcome: &'static str, elapsed: Duration) {
     counter!(UPSTREAM_CALLS, "endpoint" => endpoint.as_str(), "outcome" => outcome).increment(1);
     histogram!(UPSTREAM_DURATION, "endpoint" => endpoint.as_str()).record(elapsed.as_secs_f64());
+}
+
+/// One breached-password lookup: `breached`, `not_found`,
+/// `unknown_let_through` or `unknown_refused`.
+pub fn breach_check(result: &'static str) {
+    counter!(BREACH_CHECKS, "result" => result).increment(1);
 }
 
 /// What a posted step decided.

@@ -6,6 +6,10 @@
 sandbox-banner = Testumgebung: keine echten Konten.
 sandbox-mailbox = Demo-Postfach öffnen
 footer-never-ask = Auf dieser Seite fragen wir Sie niemals nach Ihrem aktuellen Passwort.
+footer-help = Hilfe erhalten
+footer-privacy = Datenschutzhinweis
+footer-terms = Nutzungsbedingungen
+footer-legal = Rechtliches
 language-switcher = Sprache
 step-of = Schritt { $n } von { $count }
 meta-description = Passwort für { $broker } vergessen? Setzen Sie es hier mit Ihrem Benutzernamen oder Ihrer E-Mail-Adresse und dem Code zurück, den wir Ihnen per E-Mail senden.

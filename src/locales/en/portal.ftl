@@ -8,6 +8,10 @@
 sandbox-banner = Sandbox: no real accounts.
 sandbox-mailbox = Open the demo mailbox
 footer-never-ask = We will never ask for your current password on this page.
+footer-help = Get help
+footer-privacy = Privacy notice
+footer-terms = Terms of use
+footer-legal = Legal
 language-switcher = Language
 step-of = Step { $n } of { $count }
 meta-description = Forgot your { $broker } password? Reset it here with your login or email and the code we email you.

@@ -6,6 +6,10 @@
 sandbox-banner = Entorno de pruebas: no hay cuentas reales.
 sandbox-mailbox = Abrir el buzón de demostración
 footer-never-ask = En esta página nunca le pediremos su contraseña actual.
+footer-help = Obtener ayuda
+footer-privacy = Aviso de privacidad
+footer-terms = Condiciones de uso
+footer-legal = Información legal
 language-switcher = Idioma
 step-of = Paso { $n } de { $count }
 meta-description = ¿Olvidó su contraseña de { $broker }? Restablézcala aquí con su usuario o correo electrónico y el código que le enviaremos por correo.

@@ -6,6 +6,10 @@
 sandbox-banner = Environnement de test : aucun compte réel.
 sandbox-mailbox = Ouvrir la boîte de réception de démonstration
 footer-never-ask = Nous ne vous demanderons jamais votre mot de passe actuel sur cette page.
+footer-help = Obtenir de l’aide
+footer-privacy = Politique de confidentialité
+footer-terms = Conditions d’utilisation
+footer-legal = Mentions légales
 language-switcher = Langue
 step-of = Étape { $n } sur { $count }
 meta-description = Vous avez oublié votre mot de passe { $broker } ? Réinitialisez-le ici avec votre identifiant ou votre adresse e-mail et le code que nous vous envoyons par e-mail.

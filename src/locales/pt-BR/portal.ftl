@@ -6,6 +6,10 @@
 sandbox-banner = Ambiente de testes: nenhuma conta real.
 sandbox-mailbox = Abrir a caixa de e-mail de demonstração
 footer-never-ask = Nunca pediremos sua senha atual nesta página.
+footer-help = Obter ajuda
+footer-privacy = Aviso de privacidade
+footer-terms = Termos de uso
+footer-legal = Informações legais
 language-switcher = Idioma
 step-of = Etapa { $n } de { $count }
 meta-description = { $broker }: esqueceu sua senha? Redefina-a aqui com seu login ou e-mail e o código que enviaremos por e-mail.
