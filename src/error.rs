@@ -77,8 +77,6 @@ pub enum PortalError {
     StepInProgress,
     #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
     TooBusy { minutes: u32 },
-    #[error("We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.")]
-    StatusUnknown,
     #[error("This reset expired. Please start again.")]
     SessionExpired,
     #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
@@ -176,7 +174,7 @@ impl PortalError {
             PasswordMismatch => input(Field::Confirmation, "invalid_input"),
             TooManyAttempts { .. } | TooManyCodes { .. } => form(422, "rate_limited"),
             CouldNotStart => form(422, "upstream_unavailable"),
-            Unavailable | StatusUnknown => form(503, "upstream_unavailable"),
+            Unavailable => form(503, "upstream_unavailable"),
             StepInProgress => form(409, "in_progress"),
             TooBusy { .. } => form(429, "rate_limited"),
             SessionExpired => form(422, "expired"),
@@ -225,7 +223,6 @@ impl PortalError {
             Unavailable => t("error-unavailable"),
             StepInProgress => t("error-step-in-progress"),
             TooBusy { minutes } => t_with("error-rate-limited", &[("minutes", (*minutes).into())]),
-            StatusUnknown => t("error-status-unknown"),
             SessionExpired => t("error-session-expired"),
             RateLimited { minutes } => {
                 t_with("error-rate-limited", &[("minutes", (*minutes).into())])
@@ -293,7 +290,6 @@ mod tests {
             PortalError::PasswordTooShort { min: 12 },
             PortalError::PasswordMismatch,
             PortalError::Unavailable,
-            PortalError::StatusUnknown,
             PortalError::SessionExpired,
             PortalError::RateLimited { minutes: 2 },
         ];

@@ -359,8 +359,12 @@ async fn a_code_mailed_to_another_trader_is_reported_as_landed_elsewhere() {
             &[("password", new), ("confirmation", new)],
         )
         .await;
-    assert_ne!(done.location, "/done", "{done:?}");
-    assert!(done.error().contains("StatusUnknown"), "{done:?}");
+    // Not "done": the trader is told their password may have changed
+    // and to try signing in, and is never offered the form again.
+    assert_eq!(done.location, "/password", "{done:?}");
+    let page = portal.page("/password", &done.cookie).await.body;
+    assert!(page.contains("may already be changed"), "{page}");
+    assert!(!page.contains("name=\"password\""), "{page}");
     // It was victim-0's password that changed, and the portal knows it.
     assert_eq!(
         sandbox.sign_in_status("victim-0", new).await,

@@ -1,9 +1,15 @@
 //! [ssr] The recovery flow as a pure state machine.
 //!
 //! ```text
-//! (none) ─lookup─▶ Question ─answer ok─▶ CodeSent ─code ok─▶ TokenIssued ─password set─▶ (done)
-//!    └──────── no question: reset sent ──────▲  ⟲ resend / wrong code
+//! (none) ─lookup─▶ Question ─answer ok─▶ CodeSent ─code ok─▶ TokenIssued ─PUT sent─▶ PasswordSent
+//!    └──────── no question: reset sent ──────▲  ⟲ resend / wrong code   ▲  │ refused: back   │ set: (done)
+//!                                                                        └──┘                 ▼ unknown: stays
 //! ```
+//!
+//! `PasswordSent` is written (and saved) before the new password goes
+//! upstream: a trader whose answer was lost (a crash, a failover, a
+//! timeout) comes back to "your password may already be changed", never
+//! to a form whose token may be spent.
 //!
 //! No I/O and no clock: every transition takes `now` (unix seconds) and
 //! returns the next state or a refusal. The server session serializes it.
@@ -51,6 +57,9 @@ pub enum Stage {
     CodeSent { answer: Option<SecretAnswer> },
     /// The code was exchanged; the token sets the password.
     TokenIssued { token: ResetToken },
+    /// The new password went upstream with the token; whether it was set
+    /// is not known here. The token is gone: it may be spent.
+    PasswordSent,
 }
 
 /// Why a transition was refused.
@@ -109,7 +118,15 @@ impl Flow {
         match self.stage {
             Stage::Question { .. } => Step::Question,
             Stage::CodeSent { .. } => Step::Code,
-            Stage::TokenIssued { .. } => Step::Password,
+            Stage::TokenIssued { .. } | Stage::PasswordSent => Step::Password,
+        }
+    }
+
+    /// The new password went upstream and the outcome is not known.
+    pub fn password_sent(&self) -> bool {
+        match self.stage {
+            Stage::PasswordSent => true,
+            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::TokenIssued { .. } => false,
         }
     }
 
@@ -124,7 +141,7 @@ impl Flow {
     pub fn question(&self) -> Option<&str> {
         match &self.stage {
             Stage::Question { question } => Some(question),
-            Stage::CodeSent { .. } | Stage::TokenIssued { .. } => None,
+            Stage::CodeSent { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent => None,
         }
     }
 
@@ -184,7 +201,7 @@ impl Flow {
                 Ok((&self.login, answer.as_ref()))
             }
             Stage::CodeSent { .. } => Err(Refusal::CodesExhausted),
-            Stage::Question { .. } | Stage::TokenIssued { .. } => {
+            Stage::Question { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent => {
                 Err(Refusal::WrongStep(self.step()))
             }
         }
@@ -228,8 +245,21 @@ impl Flow {
     pub fn token(&self) -> Result<&ResetToken, Refusal> {
         match &self.stage {
             Stage::TokenIssued { token } => Ok(token),
-            Stage::Question { .. } | Stage::CodeSent { .. } => Err(Refusal::WrongStep(self.step())),
+            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::PasswordSent => {
+                Err(Refusal::WrongStep(self.step()))
+            }
         }
+    }
+
+    /// The flow as it must be saved before the new password is sent: the
+    /// token is dropped, since the PUT may spend it whatever its answer.
+    pub fn sending_password(&self, now: u64) -> Result<Self, Refusal> {
+        self.token()?;
+        Ok(Self {
+            stage: Stage::PasswordSent,
+            touched_at: now,
+            ..self.clone()
+        })
     }
 
     /// Upstream set the password: the flow ends and is consumed.
@@ -303,6 +333,34 @@ mod tests {
         let flow = flow.code_accepted(token(), T0 + 10).unwrap();
         assert_eq!(flow.token().unwrap().expose(), "tok");
         assert_eq!(flow.password_changed(), Ok(()));
+    }
+
+    #[test]
+    fn a_sent_password_drops_the_token_and_stays_on_its_page() {
+        let flow = at_password();
+        assert!(!flow.password_sent());
+        let sent = flow.sending_password(T0 + 20).unwrap();
+        assert!(sent.password_sent());
+        assert_eq!(sent.step(), Step::Password);
+        // The token may be spent: the saved flow no longer holds it.
+        assert_eq!(
+            sent.token().unwrap_err(),
+            Refusal::WrongStep(Step::Password)
+        );
+        assert!(!format!("{:?}", sent).contains("tok"));
+        // Sent once is sent: no second PUT from this flow.
+        assert_eq!(
+            sent.sending_password(T0 + 21).unwrap_err(),
+            Refusal::WrongStep(Step::Password)
+        );
+        // Only a flow holding a token can send one.
+        assert!(at_code().sending_password(T0).is_err());
+        // It still expires like any flow, and still ends on a set password.
+        assert_eq!(
+            sent.admit(Step::Password, T0 + 20 + L.idle_secs, &L),
+            Err(Refusal::Expired)
+        );
+        assert_eq!(sent.password_changed(), Ok(()));
     }
 
     #[test]

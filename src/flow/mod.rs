@@ -103,4 +103,7 @@ pub struct PageView {
     pub codes_sent: u32,
     /// The login typed at step 1 before a failure, to refill the field.
     pub draft_login: Option<String>,
+    /// The new password went upstream and its outcome is unknown: the
+    /// password page says "try signing in" instead of showing the form.
+    pub password_sent: bool,
 }

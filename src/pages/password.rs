@@ -26,6 +26,9 @@ pub fn PasswordPage() -> impl IntoView {
     view! {
         <Title text=title(t("password-title"), &error)/>
         <StepPage step=Step::Password render=move |page| {
+            if page.password_sent {
+                return view! { <PasswordSent/> }.into_any();
+            }
             let login = page.login.unwrap_or_default();
             let site = site.clone();
             let policy = site.policy;
@@ -52,6 +55,24 @@ pub fn PasswordPage() -> impl IntoView {
                 <StartOverButton/>
                 <IslandScripts/>
             }
+            .into_any()
         }/>
+    }
+}
+
+/// The new password went to AutoShares and its answer was lost (a crash,
+/// a failover, a timeout): the token may be spent, so no form, only where
+/// to go next.
+#[component]
+fn PasswordSent() -> impl IntoView {
+    let site = use_site();
+    view! {
+        <Title text=t("sent-title")/>
+        <h1>{t("sent-title")}</h1>
+        <p class="lead">{t("sent-lead")}</p>
+        <a class="button primary" href=site.sign_in_url.clone()>
+            {t_with("done-sign-in", &[("broker", site.broker_name.as_str().into())])}
+        </a>
+        <StartOverButton/>
     }
 }

@@ -58,6 +58,7 @@ pub async fn load_page(
                 view.login = Some(flow.login().to_string());
                 view.question = flow.question().map(str::to_string);
                 view.codes_sent = flow.codes_sent();
+                view.password_sent = flow.password_sent();
             }
             Err(Refusal::WrongStep(actual)) => view.redirect_to = Some(actual.path().into()),
             Err(Refusal::Expired | Refusal::AttemptsExhausted | Refusal::CodesExhausted) => {

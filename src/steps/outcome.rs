@@ -325,6 +325,15 @@ impl StepContext {
         Ok(())
     }
 
+    /// Write `flow` and save it to the store now, mid-step, before an
+    /// upstream call whose answer could be lost (security:
+    /// `password-put-recorded`). The store refusing is the trader's
+    /// calm "unavailable", and nothing went upstream.
+    pub async fn record(&self, flow: &Flow) -> Result<(), PortalError> {
+        self.session.keep(flow).await?;
+        self.save().await
+    }
+
     /// Save what the step changed now (the session layer would save it
     /// only after the answer is built, when the lease is already gone).
     async fn save(&self) -> Result<(), PortalError> {

@@ -21,6 +21,11 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
 
 pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: String) -> Decision {
     let flow = ctx.admit(Step::Password).await?;
+    if flow.password_sent() {
+        // Sent once already (a lost answer, a retry, a second tab): the
+        // page says where the trader stands; no second PUT.
+        return Ok(Outcome::GoTo(Step::Password.path()));
+    }
     let config = &ctx.state.config;
     config.policy.check(
         &password,
@@ -32,9 +37,14 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
     if let Some(check) = &ctx.state.breach_check {
         check.check(&password, &ident).await?;
     }
+    let now = ctx.now.secs();
     let token = flow.token().map_err(|r| ctx.refused(r))?;
+    // Saved before the PUT: whatever happens to its answer, a trader who
+    // comes back is told to try signing in (security: `password-put-recorded`).
+    let sent = flow.sending_password(now).map_err(|r| ctx.refused(r))?;
+    ctx.record(&sent).await?;
     let (password, confirmation) = (NewPassword::new(password), NewPassword::new(confirmation));
-    let outcome = ctx
+    let called = ctx
         .state
         .gateway
         .call(
@@ -43,25 +53,29 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
                 .client
                 .set_password(token, &password, &confirmation),
         )
-        .await?;
+        .await;
+    let outcome = match called {
+        Ok(outcome) => outcome,
+        // Refused before anything went out (every upstream slot busy):
+        // the token is untouched, the form comes back.
+        Err(error) => return Ok(Outcome::Stay(flow.touched(now), error)),
+    };
     match outcome {
         Ok(()) => {
             tracing::info!(event = "password_changed", ident = %ident);
             if !landed_here(ctx, flow.login(), &password, &ident).await {
                 // The code belonged to another trader: this flow's trader
                 // must not read "done" (security: `wrong-code-budgets`).
-                return Ok(Outcome::Stay(
-                    flow.touched(ctx.now.secs()),
-                    PortalError::StatusUnknown,
-                ));
+                return Ok(Outcome::Advance(sent));
             }
             flow.password_changed().map_err(|r| ctx.refused(r))?;
             Ok(Outcome::Finish)
         }
         Err(AutoSharesError::Rejected { codes, .. }) => {
+            // AutoShares refused this password and kept the token.
             tracing::info!(event = "password_rejected", ident = %ident, codes = ?codes);
             Ok(Outcome::Stay(
-                flow.touched(ctx.now.secs()),
+                flow.touched(now),
                 PortalError::PasswordRejected,
             ))
         }
@@ -75,18 +89,22 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
             | Unavailable::Other,
         )) => {
             // The PUT was sent: the change may or may not have happened
-            // upstream. Never claim success, and never say "nothing was
-            // lost" (security: `keep-progress-on-failure`).
+            // upstream. Never claim success, never offer the spent token
+            // again (security: `keep-progress-on-failure`).
             tracing::warn!(event = "password_status_unknown", ident = %ident);
+            Ok(Outcome::Advance(sent))
+        }
+        Err(
+            err @ (AutoSharesError::AppKeyRejected
+            | AutoSharesError::Unavailable(Unavailable::Connect)),
+        ) => {
+            // Nothing was done at AutoShares: the token is unspent, the
+            // form comes back.
             Ok(Outcome::Stay(
-                flow.touched(ctx.now.secs()),
-                PortalError::StatusUnknown,
+                flow.touched(now),
+                gateway::upstream(Endpoint::Password, &ident, &err),
             ))
         }
-        Err(err) => Ok(Outcome::Stay(
-            flow.touched(ctx.now.secs()),
-            gateway::upstream(Endpoint::Password, &ident, &err),
-        )),
     }
 }
 

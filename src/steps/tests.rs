@@ -15,7 +15,7 @@ use super::{code, login, password, question};
 use crate::config::sources::Sources;
 use crate::config::Config;
 use crate::error::PortalError;
-use crate::flow::{EndReason, Step, EXPIRED_PATH};
+use crate::flow::{EndReason, PageView, Step, EXPIRED_PATH};
 use crate::sandbox::{Endpoint as SandboxEndpoint, Fault, FaultMode, RejectionShape, Sandbox};
 use crate::state::{build_state, AppState};
 use crate::store::limits::ClientNet;
@@ -116,6 +116,37 @@ impl Rig {
             .find(|m| m.login == login)
             .map(|m| m.code)
             .unwrap_or_default()
+    }
+
+    /// A trader (one without a secret question) at the password step.
+    async fn at_password(login: &str) -> Rig {
+        let rig = Rig::new(&[]).await;
+        assert_eq!(rig.login(login).await, Ok(Step::Code.path()));
+        let code = rig.latest_code(login);
+        assert_eq!(rig.code(&code).await, Ok(Step::Password.path()));
+        rig
+    }
+
+    /// What the page for `step` would render now.
+    async fn view(&self, step: Step) -> PageView {
+        let session = FlowSession(self.session.clone(), self.state.sealer.clone());
+        super::load_page(self.state.clone(), session, step)
+            .await
+            .unwrap()
+    }
+
+    /// The same session read afresh from the store, as another instance
+    /// (or this one after a restart) would read it.
+    fn reloaded(&self) -> Rig {
+        Rig {
+            state: self.state.clone(),
+            sandbox: self.sandbox.clone(),
+            session: Session::new(
+                self.session.id(),
+                Arc::new(self.state.store.sessions.clone()),
+                None,
+            ),
+        }
     }
 
     fn fault(&self, endpoint: SandboxEndpoint, mode: FaultMode) {
@@ -251,7 +282,84 @@ async fn each_upstream_failure_is_mapped_and_keeps_the_step() {
     rig.fault(SandboxEndpoint::Password, FaultMode::Hang);
     assert_eq!(
         rig.password("A-new-and-long-passphrase").await,
-        Err(PortalError::StatusUnknown)
+        Ok(Step::Password.path())
+    );
+    assert!(rig.view(Step::Password).await.password_sent);
+}
+
+#[tokio::test]
+async fn a_password_whose_answer_was_lost_is_never_asked_for_again() {
+    for mode in [
+        FaultMode::Hang,
+        FaultMode::ServerErrorHtml,
+        FaultMode::GarbageJson,
+    ] {
+        let rig = Rig::at_password("bob").await;
+        rig.fault(SandboxEndpoint::Password, mode.clone());
+        assert_eq!(
+            rig.password("A-new-and-long-passphrase").await,
+            Ok(Step::Password.path()),
+            "{mode:?}"
+        );
+        let sent = rig.sandbox.calls().password;
+        assert_eq!(sent, 1, "{mode:?}");
+        // Coming back: "try signing in", and a retry makes no second PUT
+        // (the token may be spent), whatever the trader posts.
+        rig.sandbox.clear_faults();
+        assert!(rig.view(Step::Password).await.password_sent, "{mode:?}");
+        assert_eq!(
+            rig.password("Another-long-passphrase-2").await,
+            Ok(Step::Password.path())
+        );
+        assert_eq!(rig.sandbox.calls().password, sent, "{mode:?}");
+        // Start over is the way on.
+        assert!(rig.view(Step::Code).await.redirect_to.as_deref() == Some("/password"));
+    }
+}
+
+#[tokio::test]
+async fn the_sent_state_is_saved_before_the_password_goes_upstream() {
+    let rig = Rig::at_password("bob").await;
+    // The PUT never answers: while it hangs, another instance reading the
+    // store already sees the flow as sent (what a crash here would leave).
+    rig.fault(SandboxEndpoint::Password, FaultMode::Hang);
+    let ctx = rig.ctx();
+    let pending = tokio::spawn(async move {
+        password::decide(
+            &ctx,
+            "A-new-and-long-passphrase".into(),
+            "A-new-and-long-passphrase".into(),
+        )
+        .await
+        .is_ok()
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while rig.sandbox.calls().password == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(rig.sandbox.calls().password, 1);
+    assert!(rig.reloaded().view(Step::Password).await.password_sent);
+    pending.abort();
+}
+
+#[tokio::test]
+async fn a_password_refused_or_never_sent_keeps_the_form_and_the_token() {
+    let rig = Rig::at_password("bob").await;
+    rig.fault(
+        SandboxEndpoint::Password,
+        FaultMode::Rejected {
+            shape: RejectionShape::Bare,
+        },
+    );
+    assert_eq!(
+        rig.password("A-new-and-long-passphrase").await,
+        Err(PortalError::PasswordRejected)
+    );
+    assert!(!rig.view(Step::Password).await.password_sent);
+    rig.sandbox.clear_faults();
+    assert_eq!(
+        rig.password("A-new-and-long-passphrase").await,
+        Ok(Step::Done.path())
     );
 }
 

@@ -62,6 +62,10 @@ done-heading = Ihr Passwort wurde geändert
 done-lead = Sie können sich jetzt mit Ihrem neuen Passwort anmelden.
 done-sign-in = Bei { $broker } anmelden
 
+# The new password went to AutoShares but its answer was lost.
+sent-title = Ihr Passwort wurde möglicherweise bereits geändert
+sent-lead = Wir konnten nicht bestätigen, ob Ihr Passwort geändert wurde. Versuchen Sie, sich mit dem neuen Passwort anzumelden; falls das nicht gelingt, beginnen Sie erneut.
+
 ## Shared actions
 
 start-over = Neu beginnen
@@ -125,7 +129,6 @@ error-password-rejected = Ihr Broker hat dieses Passwort nicht akzeptiert. Versu
 error-could-not-start = Wir konnten die Zurücksetzung für dieses Konto nicht starten. Prüfen Sie Ihren Benutzernamen oder wenden Sie sich an Ihren Broker.
 error-unavailable = Der Dienst ist vorübergehend nicht verfügbar. Es ist nichts verloren gegangen: Versuchen Sie es gleich noch einmal.
 error-step-in-progress = Wir bearbeiten noch Ihre letzte Anfrage. Warten Sie einen Moment und versuchen Sie es dann erneut.
-error-status-unknown = Wir konnten nicht bestätigen, ob Ihr Passwort geändert wurde. Versuchen Sie, sich mit dem neuen Passwort anzumelden; falls das nicht gelingt, beginnen Sie erneut.
 error-session-expired = Diese Zurücksetzung ist abgelaufen. Bitte beginnen Sie erneut.
 error-rate-limited = { $minutes ->
     [one] Zu viele Anfragen. Bitte versuchen Sie es in { $minutes } Minute erneut.

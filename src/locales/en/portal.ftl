@@ -64,6 +64,10 @@ done-heading = Your password has been changed
 done-lead = You can now sign in with your new password.
 done-sign-in = Sign in to { $broker }
 
+# The new password went to AutoShares but its answer was lost.
+sent-title = Your password may already be changed
+sent-lead = We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.
+
 ## Shared actions
 
 start-over = Start over
@@ -127,7 +131,6 @@ error-password-rejected = Your broker didn't accept this password. Try a longer 
 error-could-not-start = We couldn't start the reset for this account. Check your login or contact your broker.
 error-unavailable = The service is temporarily unavailable. Nothing was lost: try again in a moment.
 error-step-in-progress = We're still working on your last request. Wait a moment, then try again.
-error-status-unknown = We couldn't confirm whether your password was changed. Try signing in with the new password; if that fails, start again.
 error-session-expired = This reset expired. Please start again.
 error-rate-limited = { $minutes ->
     [one] Too many requests. Please try again in { $minutes } minute.

@@ -62,6 +62,10 @@ done-heading = Su contraseña se ha cambiado
 done-lead = Ya puede iniciar sesión con su nueva contraseña.
 done-sign-in = Iniciar sesión en { $broker }
 
+# The new password went to AutoShares but its answer was lost.
+sent-title = Es posible que su contraseña ya se haya cambiado
+sent-lead = No pudimos confirmar si se cambió su contraseña. Intente iniciar sesión con la nueva contraseña; si no funciona, vuelva a empezar.
+
 ## Acciones compartidas
 
 start-over = Volver a empezar
@@ -125,7 +129,6 @@ error-password-rejected = El bróker no aceptó esta contraseña. Pruebe con una
 error-could-not-start = No pudimos iniciar el restablecimiento para esta cuenta. Revise su usuario o póngase en contacto con el bróker.
 error-unavailable = El servicio no está disponible temporalmente. No se ha perdido nada: inténtelo de nuevo en unos momentos.
 error-step-in-progress = Seguimos procesando tu solicitud anterior. Espera un momento y vuelve a intentarlo.
-error-status-unknown = No pudimos confirmar si se cambió su contraseña. Intente iniciar sesión con la nueva contraseña; si no funciona, vuelva a empezar.
 error-session-expired = Este restablecimiento ha expirado. Vuelva a empezar.
 error-rate-limited = { $minutes ->
     [one] Demasiadas solicitudes. Inténtelo de nuevo dentro de { $minutes } minuto.

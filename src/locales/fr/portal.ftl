@@ -62,6 +62,10 @@ done-heading = Votre mot de passe a été modifié
 done-lead = Vous pouvez maintenant vous connecter avec votre nouveau mot de passe.
 done-sign-in = Se connecter à { $broker }
 
+# The new password went to AutoShares but its answer was lost.
+sent-title = Votre mot de passe a peut-être déjà été modifié
+sent-lead = Nous n'avons pas pu confirmer que votre mot de passe a bien été modifié. Essayez de vous connecter avec le nouveau mot de passe ; en cas d'échec, recommencez.
+
 ## Shared actions
 
 start-over = Recommencer
@@ -125,7 +129,6 @@ error-password-rejected = Votre courtier n'a pas accepté ce mot de passe. Essay
 error-could-not-start = Nous n'avons pas pu lancer la réinitialisation pour ce compte. Vérifiez votre identifiant ou contactez votre courtier.
 error-unavailable = Le service est temporairement indisponible. Rien n'a été perdu : réessayez dans un instant.
 error-step-in-progress = Nous traitons encore votre demande précédente. Patientez un instant, puis réessayez.
-error-status-unknown = Nous n'avons pas pu confirmer que votre mot de passe a bien été modifié. Essayez de vous connecter avec le nouveau mot de passe ; en cas d'échec, recommencez.
 error-session-expired = Cette réinitialisation a expiré. Veuillez recommencer.
 error-rate-limited = { $minutes ->
     [one] Trop de demandes. Veuillez réessayer dans { $minutes } minute.

@@ -62,6 +62,10 @@ done-heading = Sua senha foi alterada
 done-lead = Agora você já pode entrar com sua nova senha.
 done-sign-in = Acessar { $broker }
 
+# The new password went to AutoShares but its answer was lost.
+sent-title = Sua senha pode já ter sido alterada
+sent-lead = Não foi possível confirmar se sua senha foi alterada. Tente entrar com a nova senha; se não funcionar, comece de novo.
+
 ## Ações compartilhadas
 
 start-over = Recomeçar
@@ -125,7 +129,6 @@ error-password-rejected = Sua corretora não aceitou esta senha. Tente uma mais 
 error-could-not-start = Não foi possível iniciar a redefinição para esta conta. Confira seu login ou entre em contato com sua corretora.
 error-unavailable = O serviço está temporariamente indisponível. Nada foi perdido: tente novamente em instantes.
 error-step-in-progress = Ainda estamos processando sua solicitação anterior. Aguarde um momento e tente novamente.
-error-status-unknown = Não foi possível confirmar se sua senha foi alterada. Tente entrar com a nova senha; se não funcionar, comece de novo.
 error-session-expired = Esta redefinição expirou. Comece de novo.
 error-rate-limited = { $minutes ->
     [one] Muitas solicitações. Tente novamente em { $minutes } minuto.
