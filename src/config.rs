@@ -92,6 +92,8 @@ pub struct Config {
     pub ipv6_prefix: u8,
     /// How long a step's lease lasts at most (a crashed instance's).
     pub step_lease: Duration,
+    /// How long a rotated session id still leads to its flow.
+    pub session_grace: Duration,
     /// Sign in once with a new password to prove where it landed.
     pub confirm_reset_sign_in: bool,
     /// Sessions held at most by the memory store (see `store::memory`).
@@ -320,6 +322,7 @@ impl Config {
             },
             ipv6_prefix: r.setting(Key::Ipv6Prefix),
             step_lease: Duration::from_secs(r.setting(Key::StepLeaseSecs)),
+            session_grace: Duration::from_secs(r.setting(Key::SessionGraceSecs)),
             confirm_reset_sign_in: r.setting(Key::ConfirmResetSignIn),
             max_sessions: r.setting(Key::MaxSessions),
         }
@@ -647,6 +650,10 @@ mod tests {
         assert_eq!(
             c.step_lease.as_secs().to_string(),
             shown(Key::StepLeaseSecs)
+        );
+        assert_eq!(
+            c.session_grace.as_secs().to_string(),
+            shown(Key::SessionGraceSecs)
         );
         assert_eq!(
             c.confirm_reset_sign_in.to_string(),

@@ -113,7 +113,13 @@ pub async fn build_state(
         per_minute: config.ip_rate_per_minute,
         burst: config.ip_burst,
     };
-    let store = Store::open(&config.store, bucket, config.max_sessions).await?;
+    let store = Store::open(
+        &config.store,
+        bucket,
+        config.max_sessions,
+        config.session_grace,
+    )
+    .await?;
     let hmac_key = match &config.hmac_key {
         Some(key) => key.clone(),
         None => HmacKey::new(store.kept_secret("hmac-key").await?),

@@ -162,9 +162,11 @@ async fn metrics_move_after_a_reset() {
         );
     }
     assert_eq!(after.count("portal_upstream_in_flight", &[]), 0.0);
-    // The done page's session and the refused login's draft, held by the store.
+    // The done page's session and the refused login's draft, held by the
+    // store, and for the grace the pointers the flow's two rotations left
+    // (code -> password, password -> done).
     assert_eq!(before.count("portal_live_sessions", &[]), 0.0);
-    assert_eq!(after.count("portal_live_sessions", &[]), 2.0);
+    assert_eq!(after.count("portal_live_sessions", &[]), 4.0);
     let all: HashMap<_, _> = after
         .0
         .docs

@@ -175,6 +175,42 @@ async fn server_functions_accept_only_small_posts() {
     assert_eq!(portal.sandbox().calls().await.total(), 0);
 }
 
+/// security `rotated-id-grace`: past the grace, a superseded cookie finds
+/// nothing and makes no upstream call.
+#[tokio::test]
+async fn a_superseded_cookie_finds_nothing_after_the_grace() {
+    let portal = start(&[("PORTAL_SESSION_GRACE_SECS", "2")]).await;
+    let step1 = portal
+        .post_form("/api/login", None, "/", &[("login", "bob")])
+        .await;
+    let c1 = session_cookie(step1.headers()).expect("a session cookie");
+    let code = portal.sandbox().latest_code("bob").await;
+    let step3 = portal
+        .post_form("/api/code", Some(&c1), "/code", &[("code", &code)])
+        .await;
+    assert_eq!(location(&step3), "/password");
+    let c2 = session_cookie(step3.headers()).expect("a rotated cookie");
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    let before = portal.sandbox().calls().await.total();
+    let replay = portal
+        .post_form(
+            "/api/password",
+            Some(&c1),
+            "/password",
+            &[
+                ("password", "a long new passphrase"),
+                ("confirmation", "a long new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&replay), "/expired");
+    assert_eq!(portal.sandbox().calls().await.total(), before);
+    // The current cookie still holds the flow.
+    let page = portal.get("/password", Some(&c2)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+}
+
 #[tokio::test]
 async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
     let portal = start(&[]).await;
@@ -206,21 +242,18 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
     let c2 = session_cookie(step3.headers()).expect("a rotated cookie");
     assert_ne!(c1, c2, "the session id rotates after a successful step");
 
-    // The superseded cookie finds nothing, and makes no upstream call.
+    // The answer carrying c2 was lost: the browser posts the same code
+    // again with c1. Within the grace c1 still leads to the flow, which is
+    // already past the code: the repeat gets the page the first post led
+    // to, its cookie again, and makes no second upstream call (security:
+    // `rotated-id-grace`, `idempotent-steps`).
     let before = portal.sandbox().calls().await.total();
-    let replay = portal
-        .post_form(
-            "/api/password",
-            Some(&c1),
-            "/password",
-            &[
-                ("password", "a long new passphrase"),
-                ("confirmation", "a long new passphrase"),
-            ],
-        )
+    let again = portal
+        .post_form("/api/code", Some(&c1), "/code", &[("code", &code)])
         .await;
-    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&replay), "/expired");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), "/password");
+    assert_eq!(session_cookie(again.headers()).as_ref(), Some(&c1));
     assert_eq!(portal.sandbox().calls().await.total(), before);
 
     // A mismatch is caught by the portal: no upstream call, error in the URL.
@@ -258,6 +291,24 @@ async fn no_js_flow_rotates_the_session_and_superseded_cookies_fail() {
         .await;
     assert_eq!(location(&done), "/done");
     let c3 = session_cookie(done.headers()).expect("a new session after done");
+    // The answer carrying c3 was lost: the same post again with c2 is told
+    // it is done, with no second PUT.
+    let before = portal.sandbox().calls().await.total();
+    let again = portal
+        .post_form(
+            "/api/password",
+            Some(&c2),
+            "/password",
+            &[
+                ("password", "a long new passphrase"),
+                ("confirmation", "a long new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&again), "/done");
+    assert_eq!(portal.sandbox().calls().await.total(), before);
+    let page = portal.get("/password", Some(&c2)).await;
+    assert_eq!(location(&page), "/done");
     let page = portal.get("/done", Some(&c3)).await;
     assert!(page
         .text()

@@ -14,7 +14,9 @@ use autoshares_portal::store::counters::{millis, now_millis};
 use autoshares_portal::store::memory::{MemoryCounters, MemorySessions};
 use autoshares_portal::store::redis::RedisDb;
 use autoshares_portal::store::sqlite::SqliteDb;
-use autoshares_portal::store::{Ask, BucketRate, CounterKey, Counters, LockoutPolicy};
+use autoshares_portal::store::{
+    Ask, BucketRate, CounterKey, Counters, Engine, Health, LockoutPolicy, SessionBackend,
+};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{Session, SessionStore};
@@ -84,6 +86,80 @@ async fn sessions_conform<S: SessionStore + Clone>(engine: &str, store: S) {
     assert_eq!(
         store.load(&new_id).await.unwrap().unwrap().data["flow"],
         2,
+        "{engine}"
+    );
+}
+
+/// A session as a browser holding `id` would see it through the portal's
+/// backend.
+fn browser(store: &SessionBackend, id: Option<Id>) -> Session {
+    Session::new(id, Arc::new(store.clone()), None)
+}
+
+/// security `rotated-id-grace`: after a rotation, the old id leads to the
+/// same one flow for the grace (moved back under it, never copied), a
+/// rotation interrupted before its write keeps the old record whole, and
+/// after the grace the old id finds nothing. A start over still deletes.
+async fn rotation_grace_conforms(engine: &str, make: Engine) {
+    let grace = Duration::from_secs(2);
+    let store = SessionBackend::new(make, Arc::new(Health::default()), grace);
+
+    // A flow at step 3 under id A; the step rotates to B and saves.
+    let a_side = browser(&store, None);
+    a_side.insert("flow", 3).await.unwrap();
+    a_side.save().await.unwrap();
+    let a = a_side.id().unwrap();
+    store.rotate(&a_side).await.unwrap();
+    a_side.insert("flow", 4).await.unwrap();
+    a_side.save().await.unwrap();
+    let b = a_side.id().unwrap();
+    assert_ne!(a, b, "{engine}: the id rotates");
+
+    // The answer carrying B was lost: the browser comes back with A and
+    // finds the flow as the step left it, under A.
+    let retry = browser(&store, Some(a));
+    assert_eq!(retry.get::<i64>("flow").await.unwrap(), Some(4), "{engine}");
+    // One flow, not two: B now leads to the very record A holds, and
+    // reading through B moves it under B (the id last used holds it).
+    retry.insert("flow", 5).await.unwrap();
+    retry.save().await.unwrap();
+    assert_eq!(retry.id(), Some(a), "{engine}: no new cookie needed");
+    let other_tab = browser(&store, Some(b));
+    assert_eq!(
+        other_tab.get::<i64>("flow").await.unwrap(),
+        Some(5),
+        "{engine}"
+    );
+
+    // A rotation whose write never happened (the instance died between
+    // the two) leaves the old record as it was.
+    let c_side = browser(&store, None);
+    c_side.insert("flow", 7).await.unwrap();
+    c_side.save().await.unwrap();
+    let c = c_side.id().unwrap();
+    store.rotate(&c_side).await.unwrap();
+    drop(c_side);
+    assert_eq!(
+        browser(&store, Some(c)).get::<i64>("flow").await.unwrap(),
+        Some(7),
+        "{engine}: a crash mid-rotation lost the flow"
+    );
+
+    // After the grace, the pointer is gone; the flow itself is not.
+    tokio::time::sleep(grace + Duration::from_millis(1100)).await;
+    assert_eq!(
+        browser(&store, Some(a)).get::<i64>("flow").await.unwrap(),
+        None,
+        "{engine}: the pointer outlived the grace"
+    );
+    let kept = browser(&store, Some(b));
+    assert_eq!(kept.get::<i64>("flow").await.unwrap(), Some(5), "{engine}");
+
+    // Start over (a flush) deletes for real: no grace for an ended flow.
+    kept.flush().await.unwrap();
+    assert_eq!(
+        browser(&store, Some(b)).get::<i64>("flow").await.unwrap(),
+        None,
         "{engine}"
     );
 }
@@ -295,6 +371,7 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn memory_conforms() {
     sessions_conform("memory", MemorySessions::new(1000)).await;
+    rotation_grace_conforms("memory", Engine::Memory(MemorySessions::new(1000))).await;
     counters_conform("memory", Arc::new(MemoryCounters::new(RATE))).await;
 }
 
@@ -305,6 +382,7 @@ async fn sqlite_conforms_and_sweeps_what_expired() {
     let path = dir.0.join("nested").join("portal.db");
     let db = Arc::new(SqliteDb::open(&path, RATE).await.unwrap());
     sessions_conform("sqlite", db.sessions()).await;
+    rotation_grace_conforms("sqlite", Engine::Sqlite(db.sessions())).await;
     counters_conform("sqlite", db.clone()).await;
     assert!(path.exists());
 
@@ -332,6 +410,7 @@ async fn redis_conforms_and_every_key_expires() {
     let redis = support::Redis::start().await;
     let db = Arc::new(RedisDb::connect(&redis.url, RATE).await.unwrap());
     sessions_conform("redis", db.sessions()).await;
+    rotation_grace_conforms("redis", Engine::Redis(db.sessions())).await;
     counters_conform("redis", db.clone()).await;
 
     // Redis forgets by itself: every key the portal wrote carries a TTL.

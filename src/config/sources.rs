@@ -67,6 +67,7 @@ pub enum Key {
     PortalCodeEmailsPerHour,
     Ipv6Prefix,
     StepLeaseSecs,
+    SessionGraceSecs,
     ConfirmResetSignIn,
     MaxSessions,
     LogFormat,
@@ -90,7 +91,7 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 57] = [
+    pub const ALL: [Key; 58] = [
         Key::Listen,
         Key::ApiUrl,
         Key::AllowHttp,
@@ -141,6 +142,7 @@ impl Key {
         Key::PortalCodeEmailsPerHour,
         Key::Ipv6Prefix,
         Key::StepLeaseSecs,
+        Key::SessionGraceSecs,
         Key::ConfirmResetSignIn,
         Key::MaxSessions,
         Key::LogFormat,
@@ -221,6 +223,7 @@ impl Key {
             Key::PortalCodeEmailsPerHour => s("portal_code_emails_per_hour", "PORTAL_PORTAL_CODE_EMAILS_PER_HOUR", "100", "code emails, the whole portal; past it, code requests wait and `abuse_suspected` is logged"),
             Key::Ipv6Prefix => s("ipv6_prefix", "PORTAL_IPV6_PREFIX", "64", "IPv6 clients count as one network per prefix of this many bits (IPv4: per address)"),
             Key::StepLeaseSecs => s("step_lease_secs", "PORTAL_STEP_LEASE_SECS", "30", "one step of a flow runs at a time; a crashed instance's lease lasts at most this long"),
+            Key::SessionGraceSecs => s("session_grace_secs", "PORTAL_SESSION_GRACE_SECS", "60", "after a step rotates the session id, the old id still leads to the flow this long (an answer lost to a crash or a dropped connection loses nothing); 0: not at all"),
             Key::ConfirmResetSignIn => s("confirm_reset_sign_in", "PORTAL_CONFIRM_RESET_SIGN_IN", "true", "after a new password is accepted, sign in once with it (`/token`) to prove it landed on this flow's login; costs one upstream call per reset"),
             Key::MaxSessions => s("max_sessions", "PORTAL_MAX_SESSIONS", "100000", "`memory` store only: sessions kept"),
             Key::LogFormat => s("log_format", "PORTAL_LOG_FORMAT", "json off a terminal, else text", "`json` (one object per line) or `text`"),

@@ -66,6 +66,9 @@ pub async fn load_page(
                 view.redirect_to = (step != Step::Start).then(|| EXPIRED_PATH.into());
             }
         },
+        (Step::Question | Step::Code | Step::Password, None) if session.is_done().await => {
+            view.redirect_to = Some(Step::Done.path().into());
+        }
         (_, None) => view.redirect_to = Some(EXPIRED_PATH.into()),
     }
     Ok(view)

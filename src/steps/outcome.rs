@@ -369,7 +369,9 @@ impl StepContext {
     pub async fn apply(&self, outcome: Outcome) -> Result<&'static str, PortalError> {
         match outcome {
             Outcome::Advance(flow) => {
-                self.session.advance(&flow).await?;
+                self.session
+                    .advance(&flow, &self.state.store.sessions)
+                    .await?;
                 Ok(flow.step().path())
             }
             Outcome::Stay(flow, error) => {
@@ -381,7 +383,7 @@ impl StepContext {
                 Ok(EXPIRED_PATH)
             }
             Outcome::Finish => {
-                self.session.finish().await?;
+                self.session.finish(&self.state.store.sessions).await?;
                 Ok(Step::Done.path())
             }
             Outcome::GoTo(path) => Ok(path),
@@ -396,6 +398,10 @@ impl StepContext {
     /// the trader where they belong (wrong step, expired or no flow).
     pub async fn admit(&self, step: Step) -> Result<Flow, Exit> {
         let Some(flow) = self.session.flow().await? else {
+            // A repeat of the last step whose answer was lost: it is done.
+            if self.session.is_done().await {
+                return Err(Exit::Elsewhere(Outcome::GoTo(Step::Done.path())));
+            }
             return Err(Exit::Elsewhere(Outcome::GoTo(EXPIRED_PATH)));
         };
         match flow.admit(step, self.now.secs(), &self.state.config.flow_limits) {

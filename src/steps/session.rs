@@ -9,6 +9,8 @@ use super::seal::Sealer;
 use crate::error::PortalError;
 use crate::flow::machine::Flow;
 use crate::flow::EndReason;
+use crate::store::sessions::FOLLOWED;
+use crate::store::SessionBackend;
 
 const FLOW: &str = "flow";
 const DRAFT_LOGIN: &str = "draft_login";
@@ -31,6 +33,7 @@ impl FlowSession {
     /// The flow, unsealed. One that won't open (sealed with another key,
     /// altered) is no flow: the trader starts again.
     pub async fn flow(&self) -> Result<Option<Flow>, PortalError> {
+        self.settle_followed().await;
         let sealed = self
             .0
             .get::<String>(FLOW)
@@ -48,10 +51,11 @@ impl FlowSession {
     /// A step succeeded: new session id, new state. A session that has no
     /// id yet (step 1 from a fresh browser) gets a new one when it is first
     /// saved, so there is nothing to rotate (and no store call to make).
-    pub async fn advance(&self, flow: &Flow) -> Result<(), PortalError> {
+    /// The old id keeps leading to the flow for the store's grace.
+    pub async fn advance(&self, flow: &Flow, sessions: &SessionBackend) -> Result<(), PortalError> {
         if self.0.id().is_some() {
-            self.0
-                .cycle_id()
+            sessions
+                .rotate(&self.0)
                 .await
                 .map_err(|_| internal("session id rotation failed"))?;
         }
@@ -98,9 +102,17 @@ impl FlowSession {
     }
 
     /// The password was changed: destroy the flow; a fresh session only
-    /// remembers that the done page may show.
-    pub async fn finish(&self) -> Result<(), PortalError> {
-        self.end().await;
+    /// remembers that the done page may show. The id rotates like after
+    /// any step, so a browser whose answer was lost still reaches "done"
+    /// for the grace (its old id leads to this flowless session only).
+    pub async fn finish(&self, sessions: &SessionBackend) -> Result<(), PortalError> {
+        self.0.clear().await;
+        if self.0.id().is_some() {
+            sessions
+                .rotate(&self.0)
+                .await
+                .map_err(|_| internal("session id rotation failed"))?;
+        }
         self.0
             .insert(DONE, true)
             .await
@@ -120,6 +132,14 @@ impl FlowSession {
 
     pub async fn draft_login(&self) -> Option<String> {
         self.0.get::<String>(DRAFT_LOGIN).await.ok().flatten()
+    }
+
+    /// Reached through a rotated id's pointer: the answer sends the cookie
+    /// again (security: `rotated-id-grace`).
+    async fn settle_followed(&self) {
+        if matches!(self.0.get_value(FOLLOWED).await, Ok(Some(_))) {
+            self.remove(FOLLOWED).await;
+        }
     }
 
     async fn remove(&self, key: &str) {

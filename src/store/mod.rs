@@ -157,6 +157,7 @@ impl Store {
         url: &StoreUrl,
         bucket: BucketRate,
         max_sessions: usize,
+        session_grace: Duration,
     ) -> Result<Self, String> {
         let health = Arc::new(Health::default());
         let mut file = None;
@@ -180,7 +181,7 @@ impl Store {
             }
         };
         Ok(Self {
-            sessions: SessionBackend::new(engine, health.clone()),
+            sessions: SessionBackend::new(engine, health.clone(), session_grace),
             counters: Arc::new(counters::Watched::new(counters, health.clone())),
             health,
             sqlite: file,

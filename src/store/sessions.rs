@@ -1,7 +1,22 @@
 //! [ssr] The session store the session layer uses: one of the engines'
 //! tower-sessions stores, with every call reported to [`Health`].
+//!
+//! It also gives a rotated id a grace (security: `rotated-id-grace`). A
+//! step rotates the session id; if its answer is lost (the instance dies,
+//! the connection drops), the browser still holds the old id. So a
+//! rotation never deletes the old record: once the new one is written,
+//! the old id's record becomes a pointer to it that lasts
+//! `session_grace_secs`. A request with the old id follows the pointer and
+//! moves the flow back under the id it holds (the new id then points
+//! there): there is always exactly one record with the flow, never a
+//! copy. A crash between the rotation and the write leaves the old record
+//! whole. The pointer records hold nothing else and expire on their own.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
 
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
@@ -31,16 +46,95 @@ macro_rules! on_engine {
     };
 }
 
+/// In a rotated session's data until its new record is written: the id
+/// it was rotated from.
+const ROTATED_FROM: &str = "__rotated_from";
+/// The only key of a pointer record: the id that holds the flow now.
+const SUCCESSOR: &str = "__successor";
+/// Put in a record reached through a pointer (never stored): the session
+/// layer must send the cookie again, so the browser's cookie and the
+/// flow's id agree (`steps::session` takes it out, which marks the session
+/// changed).
+pub const FOLLOWED: &str = "__followed";
+/// Pointers followed at most, one after another (a trader whose answers
+/// were lost twice in a row).
+const MAX_HOPS: usize = 3;
+
 /// The session store for the session layer: the engine's, watched.
 #[derive(Clone, Debug)]
 pub struct SessionBackend {
     engine: Engine,
     health: Arc<Health>,
+    /// How long a rotated id still leads to its flow; zero: not at all.
+    grace: Duration,
+    /// Ids being rotated now, whose records the rotation must not delete.
+    rotating: Arc<Mutex<HashSet<Id>>>,
 }
 
 impl SessionBackend {
-    pub fn new(engine: Engine, health: Arc<Health>) -> Self {
-        Self { engine, health }
+    pub fn new(engine: Engine, health: Arc<Health>, grace: Duration) -> Self {
+        Self {
+            engine,
+            health,
+            grace,
+            rotating: Arc::default(),
+        }
+    }
+
+    /// Rotate `session`'s id, keeping the old one as a pointer for the
+    /// grace. Use this, not `Session::cycle_id` alone.
+    pub async fn rotate(&self, session: &tower_sessions::Session) -> Result<(), StoreError> {
+        let old = session.id();
+        if let (Some(old), false) = (old, self.grace.is_zero()) {
+            if let Ok(mut rotating) = self.rotating.lock() {
+                rotating.insert(old);
+            }
+            session
+                .insert(ROTATED_FROM, old.to_string())
+                .await
+                .map_err(StoreError::new)?;
+        }
+        session.cycle_id().await.map_err(StoreError::new)
+    }
+
+    /// A pointer record from `from` to `to`, for the grace.
+    fn pointer(&self, from: Id, to: Id) -> Record {
+        let grace = time::Duration::try_from(self.grace).unwrap_or(time::Duration::MINUTE);
+        Record {
+            id: from,
+            data: [(SUCCESSOR.to_string(), serde_json::json!(to.to_string()))].into(),
+            expiry_date: OffsetDateTime::now_utc() + grace,
+        }
+    }
+
+    /// The record `id` leads to: its own, or, for a pointer, the flow's,
+    /// moved back under `id`.
+    async fn follow(&self, id: &Id, first: Record) -> session_store::Result<Option<Record>> {
+        let mut record = first;
+        for _ in 0..MAX_HOPS {
+            let Some(next) = successor(&record) else {
+                if record.id == *id {
+                    return Ok(Some(record));
+                }
+                // The browser holding `id` never got the newer cookie: the
+                // flow moves back under `id`, and the newer id points here.
+                let newer = record.id;
+                record.id = *id;
+                on_engine!(&self.engine, store => store.save(&record))?;
+                let pointer = self.pointer(newer, *id);
+                on_engine!(&self.engine, store => store.save(&pointer))?;
+                tracing::info!(event = "session_rotation_followed");
+                record
+                    .data
+                    .insert(FOLLOWED.to_string(), serde_json::json!(true));
+                return Ok(Some(record));
+            };
+            match on_engine!(&self.engine, store => store.load(&next))? {
+                Some(found) => record = found,
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     /// Sessions held now: memory and Redis count their own (SQLite's
@@ -72,8 +166,21 @@ impl SessionStore for SessionBackend {
     /// would come back under its old id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         record.id = Id::default();
-        self.watch(async { on_engine!(&self.engine, store => store.create(record)) })
-            .await
+        let rotated_from = record
+            .data
+            .remove(ROTATED_FROM)
+            .and_then(|old| old.as_str().and_then(|old| old.parse::<Id>().ok()));
+        self.watch(async {
+            on_engine!(&self.engine, store => store.create(record))?;
+            if let Some(old) = rotated_from {
+                // Only now that the flow is safe under its new id does
+                // the old record become a pointer to it.
+                let pointer = self.pointer(old, record.id);
+                on_engine!(&self.engine, store => store.save(&pointer))?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
@@ -82,12 +189,36 @@ impl SessionStore for SessionBackend {
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        self.watch(async { on_engine!(&self.engine, store => store.load(session_id)) })
-            .await
+        self.watch(async {
+            match on_engine!(&self.engine, store => store.load(session_id))? {
+                Some(record) => self.follow(session_id, record).await,
+                None => Ok(None),
+            }
+        })
+        .await
     }
 
+    /// A rotation's delete keeps the old record (it becomes a pointer once
+    /// the new one is written); every other delete deletes.
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        let rotating = self
+            .rotating
+            .lock()
+            .map(|mut rotating| rotating.remove(session_id))
+            .unwrap_or(false);
+        if rotating {
+            return Ok(());
+        }
         self.watch(async { on_engine!(&self.engine, store => store.delete(session_id)) })
             .await
     }
+}
+
+/// The id a pointer record leads to; `None` for a session's own record.
+fn successor(record: &Record) -> Option<Id> {
+    record
+        .data
+        .get(SUCCESSOR)
+        .and_then(|to| to.as_str())
+        .and_then(|to| to.parse::<Id>().ok())
 }

@@ -91,7 +91,10 @@ fn describe() {
         BREACH_CHECKS,
         "New passwords looked up in the breached-password range API, by result"
     );
-    describe_gauge!(LIVE_SESSIONS, "Resets in progress held by the store");
+    describe_gauge!(
+        LIVE_SESSIONS,
+        "Sessions held by the store, with the pointers rotated ids leave for session_grace_secs"
+    );
     describe_counter!(STORE_ERRORS, "Failed calls to the state store");
     describe_gauge!(BUILD_INFO, "Always 1; the version is a label");
     describe_gauge!(DRAINING, "1 once a shutdown signal arrived");
