@@ -14,6 +14,7 @@ use crate::http::client_ip::TrustedProxies;
 use crate::password_policy::PasswordPolicy;
 use crate::site::BrokerHelp;
 use crate::store::limits::Budgets;
+use crate::store::redis::ReplicaWait;
 use crate::store::StoreUrl;
 use crate::telemetry::logging::LogFormat;
 use sources::{Key, Reader, Secret, Sources};
@@ -94,6 +95,8 @@ pub struct Config {
     pub step_lease: Duration,
     /// How long a rotated session id still leads to its flow.
     pub session_grace: Duration,
+    /// Redis: replicas that must hold a step's session write.
+    pub replica_wait: ReplicaWait,
     /// Sign in once with a new password to prove where it landed.
     pub confirm_reset_sign_in: bool,
     /// Sessions held at most by the memory store (see `store::memory`).
@@ -269,6 +272,7 @@ impl Config {
             None => r.setting_or_none(Key::MetricsAddr),
         };
 
+        let replica_wait = Self::replica_wait(r);
         Self {
             listen,
             metrics_addr,
@@ -323,8 +327,26 @@ impl Config {
             ipv6_prefix: r.setting(Key::Ipv6Prefix),
             step_lease: Duration::from_secs(r.setting(Key::StepLeaseSecs)),
             session_grace: Duration::from_secs(r.setting(Key::SessionGraceSecs)),
+            replica_wait,
             confirm_reset_sign_in: r.setting(Key::ConfirmResetSignIn),
             max_sessions: r.setting(Key::MaxSessions),
+        }
+    }
+
+    /// `redis_wait_replicas` and `redis_wait_ms`. The wait stays well inside
+    /// the store's own timeout, which would otherwise fail the step.
+    fn replica_wait(r: &mut Reader) -> ReplicaWait {
+        let replicas: u32 = r.setting(Key::RedisWaitReplicas);
+        let millis: u64 = r.setting(Key::RedisWaitMs);
+        if !(1..=1000).contains(&millis) {
+            r.problem(format!(
+                "{} must be 1 to 1000 milliseconds (it is {millis}): a step waits this long for the replicas at most",
+                Reader::name(Key::RedisWaitMs)
+            ));
+        }
+        ReplicaWait {
+            replicas,
+            timeout: Duration::from_millis(millis.clamp(1, 1000)),
         }
     }
 
@@ -654,6 +676,14 @@ mod tests {
         assert_eq!(
             c.session_grace.as_secs().to_string(),
             shown(Key::SessionGraceSecs)
+        );
+        assert_eq!(
+            c.replica_wait.replicas.to_string(),
+            shown(Key::RedisWaitReplicas)
+        );
+        assert_eq!(
+            c.replica_wait.timeout.as_millis().to_string(),
+            shown(Key::RedisWaitMs)
         );
         assert_eq!(
             c.confirm_reset_sign_in.to_string(),

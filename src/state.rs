@@ -118,6 +118,7 @@ pub async fn build_state(
         bucket,
         config.max_sessions,
         config.session_grace,
+        config.replica_wait,
     )
     .await?;
     let hmac_key = match &config.hmac_key {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use autoshares_portal::store::counters::{millis, now_millis};
 use autoshares_portal::store::memory::{MemoryCounters, MemorySessions};
-use autoshares_portal::store::redis::RedisDb;
+use autoshares_portal::store::redis::{RedisDb, ReplicaWait};
 use autoshares_portal::store::sqlite::SqliteDb;
 use autoshares_portal::store::{
     Ask, BucketRate, CounterKey, Counters, Engine, Health, LockoutPolicy, SessionBackend,
@@ -408,7 +408,11 @@ async fn sqlite_conforms_and_sweeps_what_expired() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_conforms_and_every_key_expires() {
     let redis = support::Redis::start().await;
-    let db = Arc::new(RedisDb::connect(&redis.url, RATE).await.unwrap());
+    let db = Arc::new(
+        RedisDb::connect(&redis.url, RATE, ReplicaWait::NONE)
+            .await
+            .unwrap(),
+    );
     sessions_conform("redis", db.sessions()).await;
     rotation_grace_conforms("redis", Engine::Redis(db.sessions())).await;
     counters_conform("redis", db.clone()).await;
@@ -430,4 +434,43 @@ async fn redis_conforms_and_every_key_expires() {
         let ttl: i64 = cli(&["PTTL", key]).trim().parse().unwrap();
         assert!(ttl > 0, "{key} has no TTL ({ttl})");
     }
+}
+
+/// security `replica-acked-writes`: with `redis_wait_replicas = 1` a
+/// session write returns only once the replica holds it; a replica that
+/// doesn't answer costs at most the wait, and is counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_session_writes_wait_for_a_replica() {
+    let master = support::Redis::start().await;
+    let replica = support::Redis::replica_of(&master).await;
+    let wait = ReplicaWait {
+        replicas: 1,
+        timeout: Duration::from_millis(300),
+    };
+    let db = RedisDb::connect(&master.url, RATE, wait).await.unwrap();
+    let store = db.sessions();
+    let on_replica = RedisDb::connect(&replica.url, RATE, ReplicaWait::NONE)
+        .await
+        .unwrap()
+        .sessions();
+    // Held by the replica the moment the write returns.
+    for n in 0..20 {
+        let mut written = record(600, n);
+        store.create(&mut written).await.unwrap();
+        let copy = on_replica.load(&written.id).await.unwrap();
+        assert_eq!(copy.map(|r| r.data), Some(written.data), "write {n}");
+    }
+    assert_eq!(db.replica_wait_timeouts(), 0);
+
+    // A frozen replica: the write waits out the timeout, then goes on.
+    replica.pause();
+    let started = std::time::Instant::now();
+    let mut written = record(600, 99);
+    store.create(&mut written).await.unwrap();
+    let waited = started.elapsed();
+    replica.resume();
+    assert!(waited >= Duration::from_millis(300), "{waited:?}");
+    assert!(waited < Duration::from_millis(1500), "{waited:?}");
+    assert_eq!(db.replica_wait_timeouts(), 1);
+    assert!(store.load(&written.id).await.unwrap().is_some());
 }

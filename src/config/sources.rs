@@ -68,6 +68,8 @@ pub enum Key {
     Ipv6Prefix,
     StepLeaseSecs,
     SessionGraceSecs,
+    RedisWaitReplicas,
+    RedisWaitMs,
     ConfirmResetSignIn,
     MaxSessions,
     LogFormat,
@@ -91,7 +93,7 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 58] = [
+    pub const ALL: [Key; 60] = [
         Key::Listen,
         Key::ApiUrl,
         Key::AllowHttp,
@@ -143,6 +145,8 @@ impl Key {
         Key::Ipv6Prefix,
         Key::StepLeaseSecs,
         Key::SessionGraceSecs,
+        Key::RedisWaitReplicas,
+        Key::RedisWaitMs,
         Key::ConfirmResetSignIn,
         Key::MaxSessions,
         Key::LogFormat,
@@ -224,6 +228,8 @@ impl Key {
             Key::Ipv6Prefix => s("ipv6_prefix", "PORTAL_IPV6_PREFIX", "64", "IPv6 clients count as one network per prefix of this many bits (IPv4: per address)"),
             Key::StepLeaseSecs => s("step_lease_secs", "PORTAL_STEP_LEASE_SECS", "30", "one step of a flow runs at a time; a crashed instance's lease lasts at most this long"),
             Key::SessionGraceSecs => s("session_grace_secs", "PORTAL_SESSION_GRACE_SECS", "60", "after a step rotates the session id, the old id still leads to the flow this long (an answer lost to a crash or a dropped connection loses nothing); 0: not at all"),
+            Key::RedisWaitReplicas => s("redis_wait_replicas", "PORTAL_REDIS_WAIT_REPLICAS", "0", "Redis store with replicas: how many must hold each step's session write before the trader gets the answer (`WAIT`), so a failover keeps it; 1 with Sentinel"),
+            Key::RedisWaitMs => s("redis_wait_ms", "PORTAL_REDIS_WAIT_MS", "100", "how long a step waits for those replicas (1 to 1000); past it the step goes on and `portal_replica_wait_timeouts_total` counts it"),
             Key::ConfirmResetSignIn => s("confirm_reset_sign_in", "PORTAL_CONFIRM_RESET_SIGN_IN", "true", "after a new password is accepted, sign in once with it (`/token`) to prove it landed on this flow's login; costs one upstream call per reset"),
             Key::MaxSessions => s("max_sessions", "PORTAL_MAX_SESSIONS", "100000", "`memory` store only: sessions kept"),
             Key::LogFormat => s("log_format", "PORTAL_LOG_FORMAT", "json off a terminal, else text", "`json` (one object per line) or `text`"),

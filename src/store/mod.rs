@@ -158,6 +158,7 @@ impl Store {
         bucket: BucketRate,
         max_sessions: usize,
         session_grace: Duration,
+        replica_wait: redis::ReplicaWait,
     ) -> Result<Self, String> {
         let health = Arc::new(Health::default());
         let mut file = None;
@@ -176,7 +177,7 @@ impl Store {
                 (Engine::Sqlite(db.sessions()), db)
             }
             StoreUrl::Redis(raw) => {
-                let db = redis::RedisDb::connect(raw, bucket).await?;
+                let db = redis::RedisDb::connect(raw, bucket, replica_wait).await?;
                 (Engine::Redis(db.sessions()), Arc::new(db))
             }
         };

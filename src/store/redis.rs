@@ -10,8 +10,18 @@
 //! so [`RedisSessions`] is the same four commands written here: `SET … NX
 //! PXAT` to create, `SET … PXAT` to save, `GET`, `DEL`; records encoded
 //! with MessagePack as the SQLite store does.
+//!
+//! Replication is asynchronous: a write the master acknowledged may be
+//! lost when Sentinel promotes a replica. With `redis_wait_replicas` set, a
+//! session write (the last write of every step) is followed by `WAIT` on
+//! the same connection, so the trader's answer goes out only once that
+//! many replicas hold it, or the timeout passed (the write still counts;
+//! `portal_replica_wait_timeouts_total` says how often). It covers the
+//! step's earlier counter writes too: replication offsets only grow.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -102,9 +112,39 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return wait
 ";
 
+/// The Prometheus counter of session writes whose replica wait timed out
+/// (described in `telemetry::metrics`).
+pub const REPLICA_WAIT_TIMEOUTS: &str = "portal_replica_wait_timeouts_total";
+
+/// How many replicas must hold a session write before the step answers,
+/// and how long to wait for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplicaWait {
+    /// 0: don't wait.
+    pub replicas: u32,
+    pub timeout: Duration,
+}
+
+impl ReplicaWait {
+    pub const NONE: ReplicaWait = ReplicaWait {
+        replicas: 0,
+        timeout: Duration::ZERO,
+    };
+}
+
+/// How the replica waits went: counted, and logged once when they start
+/// timing out and once when they stop, never once per step.
+#[derive(Debug, Default)]
+struct Lag {
+    timeouts: AtomicU64,
+    lagging: AtomicBool,
+}
+
 pub struct RedisDb {
     pool: Pool,
     bucket: BucketRate,
+    wait: ReplicaWait,
+    lag: Arc<Lag>,
 }
 
 fn failed(err: fred::error::Error) -> StoreError {
@@ -115,7 +155,7 @@ impl RedisDb {
     /// Connect; a Redis that can't be reached at start refuses the start.
     /// Later outages are waited out: the client reconnects on its own, and
     /// each command gives up after [`STORE_TIMEOUT`].
-    pub async fn connect(url: &str, bucket: BucketRate) -> Result<Self, String> {
+    pub async fn connect(url: &str, bucket: BucketRate, wait: ReplicaWait) -> Result<Self, String> {
         let config = Config::from_url(url)
             .map_err(|_| "PORTAL_STORE is not a Redis URL the client can use".to_string())?;
         let pool = Builder::from_config(config)
@@ -132,13 +172,25 @@ impl RedisDb {
             .await
             .map_err(|_| "PORTAL_STORE: Redis did not answer at start".to_string())?
             .map_err(|e| format!("PORTAL_STORE: cannot reach Redis: {}", e.kind().to_str()))?;
-        Ok(Self { pool, bucket })
+        Ok(Self {
+            pool,
+            bucket,
+            wait,
+            lag: Arc::default(),
+        })
     }
 
     pub fn sessions(&self) -> RedisSessions {
         RedisSessions {
             pool: self.pool.clone(),
+            wait: self.wait,
+            lag: self.lag.clone(),
         }
+    }
+
+    /// Session writes whose replica wait timed out since the start.
+    pub fn replica_wait_timeouts(&self) -> u64 {
+        self.lag.timeouts.load(Ordering::Relaxed)
     }
 
     /// One reservation: the RESERVE script on one key.
@@ -369,6 +421,8 @@ impl Counters for RedisDb {
 #[derive(Clone)]
 pub struct RedisSessions {
     pool: Pool,
+    wait: ReplicaWait,
+    lag: Arc<Lag>,
 }
 
 impl std::fmt::Debug for RedisSessions {
@@ -423,15 +477,17 @@ impl RedisSessions {
     async fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
         let data =
             rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        // One connection for the write and its WAIT.
+        let client = self.pool.next();
         if record.expiry_date <= OffsetDateTime::now_utc() {
-            self.pool
+            client
                 .del::<i64, _>(session_key(&record.id))
                 .await
                 .map_err(|e| backend(e.kind().to_str()))?;
+            self.replicated(client).await;
             return Ok(true);
         }
-        let written: Option<String> = self
-            .pool
+        let written: Option<String> = client
             .set(
                 session_key(&record.id),
                 data.as_slice(),
@@ -445,7 +501,38 @@ impl RedisSessions {
             )
             .await
             .map_err(|e| backend(e.kind().to_str()))?;
+        self.replicated(client).await;
         Ok(written.is_some())
+    }
+
+    /// Wait until `ReplicaWait::replicas` replicas hold what `client` wrote,
+    /// at most `ReplicaWait::timeout`. Past it (or if `WAIT` fails) the
+    /// write still counts: it is on the master, and the trader goes on.
+    async fn replicated(&self, client: &Client) {
+        if self.wait.replicas == 0 {
+            return;
+        }
+        let millis = i64::try_from(self.wait.timeout.as_millis()).unwrap_or(i64::MAX);
+        let acked: Result<i64, _> = client
+            .wait(i64::from(self.wait.replicas), millis.max(1))
+            .await;
+        let short = match acked {
+            Ok(n) => n < i64::from(self.wait.replicas),
+            Err(_) => true,
+        };
+        if short {
+            self.lag.timeouts.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!(REPLICA_WAIT_TIMEOUTS).increment(1);
+            if !self.lag.lagging.swap(true, Ordering::AcqRel) {
+                tracing::warn!(
+                    event = "replica_wait_timeouts_started",
+                    replicas = self.wait.replicas,
+                    "session writes are not reaching the replicas in time: a failover now may lose steps"
+                );
+            }
+        } else if self.lag.lagging.swap(false, Ordering::AcqRel) {
+            tracing::info!(event = "replica_wait_timeouts_ended");
+        }
     }
 }
 
@@ -475,10 +562,14 @@ impl SessionStore for RedisSessions {
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        self.pool
+        let client = self.pool.next();
+        client
             .del::<i64, _>(session_key(session_id))
             .await
             .map(|_| ())
-            .map_err(|e| backend(e.kind().to_str()))
+            .map_err(|e| backend(e.kind().to_str()))?;
+        // A lost delete would bring an ended (even a burned) flow back.
+        self.replicated(client).await;
+        Ok(())
     }
 }

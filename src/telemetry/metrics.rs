@@ -32,6 +32,7 @@ pub const RESET_LANDED_ELSEWHERE: &str = "portal_reset_landed_elsewhere_total";
 pub const BREACH_CHECKS: &str = "portal_breach_checks_total";
 pub const LIVE_SESSIONS: &str = "portal_live_sessions";
 pub use crate::store::health::STORE_ERRORS;
+pub use crate::store::redis::REPLICA_WAIT_TIMEOUTS;
 pub const BUILD_INFO: &str = "portal_build_info";
 pub const DRAINING: &str = "portal_draining";
 
@@ -96,6 +97,10 @@ fn describe() {
         "Sessions held by the store, with the pointers rotated ids leave for session_grace_secs"
     );
     describe_counter!(STORE_ERRORS, "Failed calls to the state store");
+    describe_counter!(
+        REPLICA_WAIT_TIMEOUTS,
+        "Redis session writes not held by redis_wait_replicas replicas within redis_wait_ms"
+    );
     describe_gauge!(BUILD_INFO, "Always 1; the version is a label");
     describe_gauge!(DRAINING, "1 once a shutdown signal arrived");
 }

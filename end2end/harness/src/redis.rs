@@ -17,12 +17,36 @@ impl Redis {
     /// Start one; a port lost to a race between picking and binding is
     /// picked again.
     pub async fn start() -> Redis {
+        Self::start_with(&[], "Ready to accept connections").await
+    }
+
+    /// A replica of `master`, started once its first sync is done.
+    pub async fn replica_of(master: &Redis) -> Redis {
+        let port = master.port().to_string();
+        Self::start_with(
+            &["--replicaof", "127.0.0.1", &port],
+            "MASTER <-> REPLICA sync: Finished with success",
+        )
+        .await
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .expect("a redis:// URL with a port")
+    }
+
+    async fn start_with(extra: &[&str], ready: &str) -> Redis {
         let dir = TempDir::new("portal-redis");
         for _ in 0..5 {
             let port = free_port();
             let mut child = Command::new("redis-server")
                 .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
                 .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+                .args(extra)
                 .arg("--dir")
                 .arg(dir.path())
                 .stdout(Stdio::piped())
@@ -32,7 +56,7 @@ impl Redis {
             let log = Log::of(&mut child);
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
-                if log.text().contains("Ready to accept connections") {
+                if log.text().contains(ready) {
                     return Redis {
                         child,
                         url: format!("redis://127.0.0.1:{port}"),
