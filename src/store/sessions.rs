@@ -56,6 +56,14 @@ const SUCCESSOR: &str = "__successor";
 /// flow's id agree (`steps::session` takes it out, which marks the session
 /// changed).
 pub const FOLLOWED: &str = "__followed";
+/// How long a session write keeps trying while the store is away (a
+/// Redis failover takes a few seconds): the step behind it already
+/// happened upstream (a code exchanged, a password set), and the trader
+/// should not have to do it again. Past it, the trader gets the calm
+/// "try again" page.
+const WRITE_PATIENCE: Duration = Duration::from_secs(6);
+/// The pause before each new try.
+const WRITE_RETRY_PAUSE: Duration = Duration::from_millis(250);
 /// Pointers followed at most, one after another (a trader whose answers
 /// were lost twice in a row).
 const MAX_HOPS: usize = 3;
@@ -147,6 +155,26 @@ impl SessionBackend {
         }
     }
 
+    /// `write`, tried again while the store is away, for [`WRITE_PATIENCE`].
+    /// Every write here may be repeated: a create that landed but whose
+    /// answer was lost makes the next try pick a fresh id, and saves and
+    /// deletes are idempotent.
+    async fn patiently<T, F>(&self, write: impl Fn() -> F) -> session_store::Result<T>
+    where
+        F: std::future::Future<Output = session_store::Result<T>>,
+    {
+        let deadline = tokio::time::Instant::now() + WRITE_PATIENCE;
+        loop {
+            match write().await {
+                Ok(done) => return Ok(done),
+                Err(err) if tokio::time::Instant::now() + WRITE_RETRY_PAUSE >= deadline => {
+                    return Err(err);
+                }
+                Err(_) => tokio::time::sleep(WRITE_RETRY_PAUSE).await,
+            }
+        }
+    }
+
     async fn watch<T>(
         &self,
         call: impl std::future::Future<Output = session_store::Result<T>>,
@@ -165,27 +193,41 @@ impl SessionStore for SessionBackend {
     /// that is the id of the record it just deleted, so the ended session
     /// would come back under its old id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        record.id = Id::default();
         let rotated_from = record
             .data
             .remove(ROTATED_FROM)
             .and_then(|old| old.as_str().and_then(|old| old.parse::<Id>().ok()));
-        self.watch(async {
-            on_engine!(&self.engine, store => store.create(record))?;
-            if let Some(old) = rotated_from {
-                // Only now that the flow is safe under its new id does
-                // the old record become a pointer to it.
-                let pointer = self.pointer(old, record.id);
-                on_engine!(&self.engine, store => store.save(&pointer))?;
-            }
-            Ok(())
-        })
-        .await
+        let created = self
+            .patiently(|| {
+                let mut fresh = record.clone();
+                fresh.id = Id::default();
+                async move {
+                    self.watch(async {
+                        on_engine!(&self.engine, store => store.create(&mut fresh))?;
+                        Ok(fresh.id)
+                    })
+                    .await
+                }
+            })
+            .await?;
+        record.id = created;
+        if let Some(old) = rotated_from {
+            // Only now that the flow is safe under its new id does the
+            // old record become a pointer to it.
+            let pointer = self.pointer(old, created);
+            self.patiently(|| {
+                self.watch(async { on_engine!(&self.engine, store => store.save(&pointer)) })
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.watch(async { on_engine!(&self.engine, store => store.save(record)) })
-            .await
+        self.patiently(|| {
+            self.watch(async { on_engine!(&self.engine, store => store.save(record)) })
+        })
+        .await
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
@@ -209,8 +251,10 @@ impl SessionStore for SessionBackend {
         if rotating {
             return Ok(());
         }
-        self.watch(async { on_engine!(&self.engine, store => store.delete(session_id)) })
-            .await
+        self.patiently(|| {
+            self.watch(async { on_engine!(&self.engine, store => store.delete(session_id)) })
+        })
+        .await
     }
 }
 

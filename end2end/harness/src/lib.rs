@@ -28,6 +28,6 @@ mod sandbox;
 pub use answer::{location, session_cookie, Answer};
 pub use portal::{Portal, PortalBuilder};
 pub use process::{free_port, TempDir};
-pub use redis::Redis;
+pub use redis::{Redis, SentinelGroup, SENTINEL_SERVICE};
 pub use sandbox::{Sandbox, SandboxClient};
 pub use wire::{AddUsers, CallCounts, MailboxEntry, MailboxQuery, SetFault, DEFAULT_APP_KEY};
