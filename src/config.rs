@@ -273,6 +273,13 @@ impl Config {
         };
 
         let replica_wait = Self::replica_wait(r);
+        let step_lease: u64 = r.setting(Key::StepLeaseSecs);
+        if step_lease < 3 {
+            r.problem(format!(
+                "{} must be at least 3 (it is {step_lease}): the lease is renewed every third of it",
+                Reader::name(Key::StepLeaseSecs)
+            ));
+        }
         Self {
             listen,
             metrics_addr,
@@ -325,7 +332,7 @@ impl Config {
                 portal_code_emails: r.setting(Key::PortalCodeEmailsPerHour),
             },
             ipv6_prefix: r.setting(Key::Ipv6Prefix),
-            step_lease: Duration::from_secs(r.setting(Key::StepLeaseSecs)),
+            step_lease: Duration::from_secs(step_lease.max(3)),
             session_grace: Duration::from_secs(r.setting(Key::SessionGraceSecs)),
             replica_wait,
             confirm_reset_sign_in: r.setting(Key::ConfirmResetSignIn),

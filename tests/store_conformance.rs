@@ -351,6 +351,37 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
         "{engine}"
     );
 
+    // Its holder renews it while a long step runs; once the holder stops
+    // (an instance killed mid-step), it expires within one ttl.
+    let renewed = CounterKey::StepLease(format!("{engine}-renewed"));
+    let ttl = Duration::from_millis(1500);
+    let pause = Duration::from_millis(1000);
+    assert!(counters
+        .lease(&renewed, "a", ttl, now_millis())
+        .await
+        .unwrap());
+    tokio::time::sleep(pause).await;
+    assert!(counters
+        .lease(&renewed, "a", ttl, now_millis())
+        .await
+        .unwrap());
+    tokio::time::sleep(pause).await;
+    assert!(
+        !counters
+            .lease(&renewed, "b", ttl, now_millis())
+            .await
+            .unwrap(),
+        "{engine}: the renewal did not hold"
+    );
+    tokio::time::sleep(ttl).await;
+    assert!(
+        counters
+            .lease(&renewed, "b", ttl, now_millis())
+            .await
+            .unwrap(),
+        "{engine}: a lease no longer renewed did not expire"
+    );
+
     // Concurrent strikes: each one counted.
     let lock = CounterKey::Lockout(format!("{engine}-parallel-lock"));
     let strikes: Vec<_> = (0..10)

@@ -58,8 +58,21 @@ pub enum Stage {
     /// The code was exchanged; the token sets the password.
     TokenIssued { token: ResetToken },
     /// The new password went upstream with the token; whether it was set
-    /// is not known here. The token is gone: it may be spent.
-    PasswordSent,
+    /// is not known here. The token is gone: it may be spent. `sent` is a
+    /// keyed digest of the password that went, so a repeat of that very
+    /// password may be confirmed by signing in.
+    PasswordSent { sent: SentDigest },
+}
+
+/// A keyed digest (HMAC) of the new password that was sent; never the
+/// password. `Debug` redacts it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentDigest(pub String);
+
+impl std::fmt::Debug for SentDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SentDigest(<redacted>)")
+    }
 }
 
 /// Why a transition was refused.
@@ -118,15 +131,20 @@ impl Flow {
         match self.stage {
             Stage::Question { .. } => Step::Question,
             Stage::CodeSent { .. } => Step::Code,
-            Stage::TokenIssued { .. } | Stage::PasswordSent => Step::Password,
+            Stage::TokenIssued { .. } | Stage::PasswordSent { .. } => Step::Password,
         }
     }
 
     /// The new password went upstream and the outcome is not known.
     pub fn password_sent(&self) -> bool {
-        match self.stage {
-            Stage::PasswordSent => true,
-            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::TokenIssued { .. } => false,
+        self.sent_digest().is_some()
+    }
+
+    /// The digest of the password that went upstream, once one did.
+    pub fn sent_digest(&self) -> Option<&SentDigest> {
+        match &self.stage {
+            Stage::PasswordSent { sent } => Some(sent),
+            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::TokenIssued { .. } => None,
         }
     }
 
@@ -141,7 +159,7 @@ impl Flow {
     pub fn question(&self) -> Option<&str> {
         match &self.stage {
             Stage::Question { question } => Some(question),
-            Stage::CodeSent { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent => None,
+            Stage::CodeSent { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent { .. } => None,
         }
     }
 
@@ -201,7 +219,7 @@ impl Flow {
                 Ok((&self.login, answer.as_ref()))
             }
             Stage::CodeSent { .. } => Err(Refusal::CodesExhausted),
-            Stage::Question { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent => {
+            Stage::Question { .. } | Stage::TokenIssued { .. } | Stage::PasswordSent { .. } => {
                 Err(Refusal::WrongStep(self.step()))
             }
         }
@@ -245,7 +263,7 @@ impl Flow {
     pub fn token(&self) -> Result<&ResetToken, Refusal> {
         match &self.stage {
             Stage::TokenIssued { token } => Ok(token),
-            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::PasswordSent => {
+            Stage::Question { .. } | Stage::CodeSent { .. } | Stage::PasswordSent { .. } => {
                 Err(Refusal::WrongStep(self.step()))
             }
         }
@@ -253,10 +271,10 @@ impl Flow {
 
     /// The flow as it must be saved before the new password is sent: the
     /// token is dropped, since the PUT may spend it whatever its answer.
-    pub fn sending_password(&self, now: u64) -> Result<Self, Refusal> {
+    pub fn sending_password(&self, sent: SentDigest, now: u64) -> Result<Self, Refusal> {
         self.token()?;
         Ok(Self {
-            stage: Stage::PasswordSent,
+            stage: Stage::PasswordSent { sent },
             touched_at: now,
             ..self.clone()
         })
@@ -339,22 +357,28 @@ mod tests {
     fn a_sent_password_drops_the_token_and_stays_on_its_page() {
         let flow = at_password();
         assert!(!flow.password_sent());
-        let sent = flow.sending_password(T0 + 20).unwrap();
+        let digest = SentDigest("d1g35t".into());
+        let sent = flow.sending_password(digest.clone(), T0 + 20).unwrap();
         assert!(sent.password_sent());
+        assert_eq!(sent.sent_digest(), Some(&digest));
         assert_eq!(sent.step(), Step::Password);
         // The token may be spent: the saved flow no longer holds it.
         assert_eq!(
             sent.token().unwrap_err(),
             Refusal::WrongStep(Step::Password)
         );
-        assert!(!format!("{:?}", sent).contains("tok"));
+        let shown = format!("{:?}", sent);
+        assert!(
+            !shown.contains("tok") && !shown.contains("d1g35t"),
+            "{shown}"
+        );
         // Sent once is sent: no second PUT from this flow.
         assert_eq!(
-            sent.sending_password(T0 + 21).unwrap_err(),
+            sent.sending_password(digest.clone(), T0 + 21).unwrap_err(),
             Refusal::WrongStep(Step::Password)
         );
         // Only a flow holding a token can send one.
-        assert!(at_code().sending_password(T0).is_err());
+        assert!(at_code().sending_password(digest, T0).is_err());
         // It still expires like any flow, and still ends on a set password.
         assert_eq!(
             sent.admit(Step::Password, T0 + 20 + L.idle_secs, &L),

@@ -154,16 +154,45 @@ pub struct Settled {
 }
 
 /// The step lease this context holds, given back when the step is done
-/// (or, if the request was dropped half-way, by a task of its own).
+/// (or, if the request was dropped half-way, by a task of its own). While
+/// it is held, a task renews it every third of `step_lease_secs`: a step
+/// may take as long as it needs, and an instance that dies mid-step stops
+/// renewing, so its traders wait at most `step_lease_secs` to go on.
 struct StepLease {
     limiter: Arc<Limiter>,
     session: String,
     holder: String,
     held: bool,
+    renewal: tokio::task::AbortHandle,
+}
+
+impl StepLease {
+    /// Take-and-renew: the renewal task for a lease just taken.
+    fn renew_every(
+        limiter: Arc<Limiter>,
+        session: String,
+        holder: String,
+        ttl: std::time::Duration,
+    ) -> tokio::task::AbortHandle {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                let renewed = limiter
+                    .lease_step(&session, &holder, ttl, Now::read().millis())
+                    .await;
+                if !matches!(renewed, Ok(true)) {
+                    tracing::warn!(event = "step_lease_renewal_failed");
+                    return;
+                }
+            }
+        })
+        .abort_handle()
+    }
 }
 
 impl Drop for StepLease {
     fn drop(&mut self) {
+        self.renewal.abort();
         if !self.held {
             return;
         }
@@ -179,6 +208,7 @@ impl Drop for StepLease {
 
 impl StepLease {
     async fn give_back(mut self) {
+        self.renewal.abort();
         self.held = false;
         if self
             .limiter
@@ -290,11 +320,18 @@ impl StepContext {
             metrics::rate_limited("step_in_progress");
             return Err(PortalError::StepInProgress);
         }
+        let renewal = StepLease::renew_every(
+            limiter.clone(),
+            session.clone(),
+            holder.clone(),
+            self.state.config.step_lease,
+        );
         self.lease = Some(StepLease {
             limiter,
             session,
             holder,
             held: true,
+            renewal,
         });
         Ok(())
     }

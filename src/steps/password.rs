@@ -1,6 +1,9 @@
 //! [ssr] Step 4: the new password, checked here first, then set upstream
 //! with the reset token.
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 use super::gateway;
 use super::outcome::{Action, Decision, Outcome, StepContext};
 use crate::autoshares::client::SignIn;
@@ -9,6 +12,7 @@ use crate::autoshares::error::{AutoSharesError, Unavailable};
 use crate::autoshares::secret::NewPassword;
 use crate::config::Config;
 use crate::error::PortalError;
+use crate::flow::machine::SentDigest;
 use crate::flow::Step;
 use crate::password_policy::strength;
 
@@ -21,9 +25,16 @@ pub async fn submit_password(password: String, confirmation: String) -> Result<(
 
 pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: String) -> Decision {
     let flow = ctx.admit(Step::Password).await?;
-    if flow.password_sent() {
-        // Sent once already (a lost answer, a retry, a second tab): the
-        // page says where the trader stands; no second PUT.
+    if let Some(sent) = flow.sent_digest() {
+        // Sent once already (a lost answer, a balancer's retry, a second
+        // tab): never a second PUT. A repeat of the very password that
+        // went, which signs in, proves the change: done. Anything else
+        // gets the page that says where the trader stands.
+        let same = *sent == sent_digest(ctx, &password);
+        if same && signs_in(ctx, flow.login(), &password).await == SignInCheck::Signed {
+            tracing::info!(event = "password_change_confirmed_on_repeat", ident = %ctx.ident(flow.login()));
+            return Ok(Outcome::Finish);
+        }
         return Ok(Outcome::GoTo(Step::Password.path()));
     }
     let config = &ctx.state.config;
@@ -41,7 +52,9 @@ pub(crate) async fn decide(ctx: &StepContext, password: String, confirmation: St
     let token = flow.token().map_err(|r| ctx.refused(r))?;
     // Saved before the PUT: whatever happens to its answer, a trader who
     // comes back is told to try signing in (security: `password-put-recorded`).
-    let sent = flow.sending_password(now).map_err(|r| ctx.refused(r))?;
+    let sent = flow
+        .sending_password(sent_digest(ctx, &password), now)
+        .map_err(|r| ctx.refused(r))?;
     ctx.record(&sent).await?;
     let (password, confirmation) = (NewPassword::new(password), NewPassword::new(confirmation));
     let called = ctx
@@ -135,38 +148,79 @@ async fn guessable(password: &str, login: &str, config: &Config) -> Result<(), P
     judged.map_err(|feedback| PortalError::PasswordTooWeak { feedback })
 }
 
-/// Whether the new password signs in at this flow's own login (AutoShares'
-/// `/token`: 200, or 202 asking for a second factor). Step C takes only the
-/// code, so a code mailed to another trader resets *their* password; this
-/// is where the portal finds out. Off (`confirm_reset_sign_in = false`),
-/// every accepted password counts as landed. An AutoShares that can't be
-/// asked is no evidence either way: logged, and counted as landed.
-async fn landed_here(ctx: &StepContext, login: &str, password: &NewPassword, ident: &str) -> bool {
+/// The keyed digest of a new password, kept while its PUT's outcome is
+/// unknown. A password's own HMAC with the portal's key: no password,
+/// and nothing an attacker without the key can test guesses against.
+fn sent_digest(ctx: &StepContext, password: &str) -> SentDigest {
+    // HMAC accepts keys of any length: this cannot fail.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(ctx.state.hmac_key.expose()) else {
+        return SentDigest(String::new());
+    };
+    mac.update(b"sent-password\0");
+    mac.update(password.as_bytes());
+    SentDigest(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// What one sign-in at the flow's own login with the new password said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SignInCheck {
+    /// `/token` accepted it (200, or 202 asking for a second factor).
+    Signed,
+    /// `/token` refused it, for an ASCII password (proof it is not set).
+    Refused,
+    /// Nothing proven: the check is off, AutoShares couldn't be asked, or
+    /// the password is not ASCII (see [`signs_in`]).
+    Unknown,
+}
+
+/// Sign in once at `login` with `password` (AutoShares' `/token`), when
+/// `confirm_reset_sign_in` allows.
+async fn signs_in(ctx: &StepContext, login: &str, password: &str) -> SignInCheck {
     if !ctx.state.config.confirm_reset_sign_in {
-        return true;
+        return SignInCheck::Unknown;
     }
     let sign_in = ctx
         .state
         .gateway
         .call(
             Endpoint::Token,
-            ctx.state.client.sign_in(login, password.expose(), None),
+            ctx.state.client.sign_in(login, password, None),
         )
         .await;
     match sign_in {
-        Ok(Ok(SignIn::Succeeded | SignIn::Expecting { .. })) => true,
-        Ok(Ok(SignIn::Failed)) if !password.expose().is_ascii() => {
-            // `/token` takes the password in a header, where bytes past
-            // ASCII are read differently by different servers: a refusal
-            // proves nothing. Logged, not alarmed (see the README's limits).
+        Ok(Ok(SignIn::Succeeded | SignIn::Expecting { .. })) => SignInCheck::Signed,
+        // `/token` takes the password in a header, where bytes past ASCII
+        // are read differently by different servers: a refusal proves
+        // nothing. Logged, not alarmed (see the README's limits).
+        Ok(Ok(SignIn::Failed)) if !password.is_ascii() => {
             tracing::warn!(
                 event = "reset_unconfirmed",
-                ident,
+                ident = %ctx.ident(login),
                 reason = "password_not_ascii"
             );
-            true
+            SignInCheck::Unknown
         }
-        Ok(Ok(SignIn::Failed)) => {
+        Ok(Ok(SignIn::Failed)) => SignInCheck::Refused,
+        Ok(Err(err)) => {
+            tracing::warn!(event = "reset_unconfirmed", ident = %ctx.ident(login), error = %err);
+            SignInCheck::Unknown
+        }
+        Err(_) => {
+            tracing::warn!(event = "reset_unconfirmed", ident = %ctx.ident(login));
+            SignInCheck::Unknown
+        }
+    }
+}
+
+/// Whether the new password landed on this flow's own login. Step C takes
+/// only the code, so a code mailed to another trader resets *their*
+/// password; this is where the portal finds out. Only a refusal at
+/// `/token` says it landed elsewhere; a check that proves nothing (off,
+/// unreachable, non-ASCII) counts as landed.
+async fn landed_here(ctx: &StepContext, login: &str, password: &NewPassword, ident: &str) -> bool {
+    match signs_in(ctx, login, password.expose()).await {
+        SignInCheck::Signed | SignInCheck::Unknown => true,
+        SignInCheck::Refused => {
             tracing::error!(
                 event = "reset_landed_elsewhere",
                 ident,
@@ -175,14 +229,6 @@ async fn landed_here(ctx: &StepContext, login: &str, password: &NewPassword, ide
             );
             crate::telemetry::metrics::reset_landed_elsewhere();
             false
-        }
-        Ok(Err(err)) => {
-            tracing::warn!(event = "reset_unconfirmed", ident, error = %err);
-            true
-        }
-        Err(_) => {
-            tracing::warn!(event = "reset_unconfirmed", ident);
-            true
         }
     }
 }

@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use super::outcome::{Decision, Exit, Now, StepContext};
 use super::session::FlowSession;
 use super::{code, login, password, question};
+use crate::autoshares::secret::NewPassword;
 use crate::config::sources::Sources;
 use crate::config::Config;
 use crate::error::PortalError;
@@ -387,4 +388,51 @@ async fn every_refusal_of_step_b_is_a_wrong_answer_for_real_and_decoy_flows() {
         }
         assert_eq!(rig.answer("x").await, Ok(EXPIRED_PATH), "{shape:?}");
     }
+}
+
+#[tokio::test]
+async fn a_repeat_of_the_sent_password_is_done_once_it_signs_in() {
+    const NEW: &str = "A-new-and-long-passphrase";
+    let rig = Rig::at_password("bob").await;
+    let flow = rig.ctx().session.flow().await.unwrap().unwrap();
+    let token = flow.token().unwrap().clone();
+    // The PUT's answer is lost (the portal gives up after 2 s)...
+    rig.fault(SandboxEndpoint::Password, FaultMode::Hang);
+    assert_eq!(rig.password(NEW).await, Ok(Step::Password.path()));
+    assert!(rig.view(Step::Password).await.password_sent);
+    rig.sandbox.clear_faults();
+    // ...but the change landed (here: made straight at AutoShares).
+    let new = NewPassword::new(NEW.to_string());
+    rig.state
+        .client
+        .set_password(&token, &new, &new)
+        .await
+        .unwrap();
+
+    // Another password learns nothing and calls nothing.
+    let before = rig.sandbox.calls();
+    assert_eq!(
+        rig.password("Some-other-long-passphrase").await,
+        Ok(Step::Password.path())
+    );
+    assert_eq!(rig.sandbox.calls(), before);
+
+    // The same password: one sign-in proves the change, no second PUT,
+    // and the trader reads "done".
+    assert_eq!(rig.password(NEW).await, Ok(Step::Done.path()));
+    assert_eq!(rig.sandbox.calls().password, before.password);
+    assert_eq!(rig.sandbox.calls().token, before.token + 1);
+}
+
+#[tokio::test]
+async fn a_repeat_of_the_sent_password_that_does_not_sign_in_stays_unsure() {
+    const NEW: &str = "A-new-and-long-passphrase";
+    let rig = Rig::at_password("bob").await;
+    rig.fault(SandboxEndpoint::Password, FaultMode::ServerErrorHtml);
+    assert_eq!(rig.password(NEW).await, Ok(Step::Password.path()));
+    rig.sandbox.clear_faults();
+    let before = rig.sandbox.calls();
+    assert_eq!(rig.password(NEW).await, Ok(Step::Password.path()));
+    assert!(rig.view(Step::Password).await.password_sent);
+    assert_eq!(rig.sandbox.calls().password, before.password);
 }

@@ -226,8 +226,9 @@ pub trait Counters: Send + Sync {
     /// Empty `key`'s window (a lockout started in its place).
     async fn clear(&self, key: &CounterKey) -> Result<(), StoreError>;
     /// Take the lease `key` for `holder` until `ttl` from `now`, unless
-    /// someone else holds it; whether it was taken. A crashed holder's
-    /// lease expires by itself.
+    /// someone else holds it; whether it was taken. The holder that has
+    /// it extends it the same way. A crashed holder's lease expires by
+    /// itself.
     async fn lease(
         &self,
         key: &CounterKey,

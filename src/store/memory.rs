@@ -345,7 +345,7 @@ impl Counters for MemoryCounters {
     ) -> Result<bool, StoreError> {
         let mut leases = self.leases.lock().map_err(poisoned)?;
         match leases.get(key) {
-            Some((_, expires)) if *expires > now => Ok(false),
+            Some((held, expires)) if *expires > now && held != holder => Ok(false),
             Some(_) | None => {
                 leases.insert(key.clone(), (holder.to_string(), now + millis(ttl)));
                 Ok(true)

@@ -64,6 +64,19 @@ redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], len)
 return {1, n + 1}
 ";
+/// Take the lease, or extend it for the holder that has it.
+const LEASE: &str = r"
+local held = redis.call('GET', KEYS[1])
+if not held then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if held == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+";
 const UNLEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -385,19 +398,14 @@ impl Counters for RedisDb {
         ttl: Duration,
         _now: Millis,
     ) -> Result<bool, StoreError> {
-        let set: Option<String> = self
-            .pool
-            .next()
-            .set(
-                format!("{PREFIX}{}", key.as_key()),
-                holder,
-                Some(Expiration::PX(millis(ttl).max(1))),
-                Some(SetOptions::NX),
-                false,
+        let taken: i64 = self
+            .script(
+                LEASE,
+                key.as_key(),
+                vec![holder.into(), millis(ttl).max(1).into()],
             )
-            .await
-            .map_err(failed)?;
-        Ok(set.is_some())
+            .await?;
+        Ok(taken == 1)
     }
 
     async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {

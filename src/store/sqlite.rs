@@ -397,7 +397,8 @@ impl Counters for SqliteDb {
             let taken = tx
                 .prepare_cached(
                     "insert into leases (key, holder, expires) values (?1, ?2, ?3)
-                     on conflict(key) do nothing",
+                     on conflict(key) do update set expires = excluded.expires
+                     where leases.holder = excluded.holder",
                 )?
                 .execute(params![key, holder, expires])?;
             Ok(taken == 1)

@@ -20,13 +20,15 @@
 mod wire;
 
 mod answer;
+mod haproxy;
 mod portal;
 mod process;
 mod redis;
 mod sandbox;
 
 pub use answer::{location, session_cookie, Answer};
-pub use portal::{Portal, PortalBuilder};
+pub use haproxy::{Backend, Haproxy};
+pub use portal::{Door, Portal, PortalBuilder};
 pub use process::{free_port, TempDir};
 pub use redis::{Redis, SentinelGroup, SENTINEL_SERVICE};
 pub use sandbox::{Sandbox, SandboxClient};

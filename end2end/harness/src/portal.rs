@@ -254,21 +254,13 @@ impl Portal {
         self.child.try_wait().expect("the portal's status")
     }
 
-    /// A page load as a browser sends it (browsers always accept HTML;
-    /// page redirects are 302 only for requests that do).
+    /// A page load as a browser sends it (see [`Door::get`]).
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
-        let mut req = self
-            .http
-            .get(self.url(path))
-            .header("accept", "text/html,application/xhtml+xml");
-        if let Some(c) = cookie {
-            req = req.header(COOKIE, c);
-        }
-        req.send().await.expect("the portal answers")
+        self.door().get(path, cookie).await
     }
 
-    /// A plain HTML form post from our own page at `referer`, as a browser
-    /// with JavaScript off sends it.
+    /// A plain HTML form post from our own page at `referer` (see
+    /// [`Door::post_form`]).
     pub async fn post_form(
         &self,
         path: &str,
@@ -276,17 +268,15 @@ impl Portal {
         referer: &str,
         form: &[(&str, &str)],
     ) -> Response {
-        let mut req = self
-            .http
-            .post(self.url(path))
-            .header("sec-fetch-site", "same-origin")
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", self.url(referer))
-            .form(form);
-        if let Some(c) = cookie {
-            req = req.header(COOKIE, c);
+        self.door().post_form(path, cookie, referer, form).await
+    }
+
+    /// This portal as the traders' way in.
+    pub fn door(&self) -> Door {
+        Door {
+            base: self.base.clone(),
+            http: self.http.clone(),
         }
-        req.send().await.expect("the portal answers")
     }
 
     /// [`Portal::get`], read whole (`cookie` `""` for none).
@@ -324,5 +314,81 @@ fn some(cookie: &str) -> Option<&str> {
 impl Drop for Portal {
     fn drop(&mut self) {
         kill(&mut self.child);
+    }
+}
+
+/// Where traders' requests go in: one portal, or a balancer in front of
+/// several. Requests are sent as a browser sends them, without following
+/// redirects.
+#[derive(Clone)]
+pub struct Door {
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl Door {
+    pub fn new(base: &str) -> Door {
+        Door {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(redirect::Policy::none())
+                .timeout(Duration::from_secs(15))
+                .build()
+                .expect("an HTTP client"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A page load as a browser sends it (browsers always accept HTML;
+    /// page redirects are 302 only for requests that do).
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut req = self
+            .http
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml");
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.expect("the portal answers")
+    }
+
+    /// A plain HTML form post from our own page at `referer`, as a browser
+    /// with JavaScript off sends it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        referer: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        self.try_post_form(path, cookie, referer, form)
+            .await
+            .expect("the portal answers")
+    }
+
+    /// [`Door::post_form`], or the transport error a dead balancer or
+    /// instance gives (a game day expects some).
+    pub async fn try_post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        referer: &str,
+        form: &[(&str, &str)],
+    ) -> Result<Response, reqwest::Error> {
+        let mut req = self
+            .http
+            .post(self.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(referer))
+            .form(form);
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await
     }
 }
