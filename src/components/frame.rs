@@ -41,11 +41,68 @@ fn BrokerHelpLine() -> impl IntoView {
     (text.is_some() || link.is_some()).then(|| {
         view! {
             <p class="support">
-                {text.map(|text| view! { <span>{text}</span> " " })}
+                {text.map(|text| {
+                    let runs = numbers_apart(&text)
+                        .into_iter()
+                        .map(|(number, run)| {
+                            if number {
+                                view! { <bdi dir="ltr">{run}</bdi> }.into_any()
+                            } else {
+                                run.into_any()
+                            }
+                        })
+                        .collect::<Vec<_>>();
+                    view! { <span>{runs}</span> " " }
+                })}
                 {link}
             </p>
         }
     })
+}
+
+/// The support text in runs, with each phone number apart (`true`): a
+/// number like "+1 212 555 0100" is shown left to right (`<bdi dir="ltr">`),
+/// as it is dialled, also in Arabic, where the bidirectional algorithm
+/// would otherwise move its "+" to the far end. A number: an optional "+"
+/// or "(", then digits, spaces, dashes, dots and brackets, holding 6 digits or more.
+fn numbers_apart(text: &str) -> Vec<(bool, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    let mut push = |number: bool, run: String| {
+        if run.is_empty() {
+            return;
+        }
+        match runs.last_mut() {
+            Some((last, text)) if *last == number && !number => text.push_str(&run),
+            _ => runs.push((number, run)),
+        }
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit()
+            || ("+(".contains(chars[i]) && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        let after_word = i > 0 && chars[i - 1].is_alphanumeric();
+        if starts && !after_word {
+            let mut end = i + 1;
+            while end < chars.len() && (chars[end].is_ascii_digit() || " -().".contains(chars[end]))
+            {
+                end += 1;
+            }
+            // The number ends at its last digit.
+            while end > i && !chars[end - 1].is_ascii_digit() {
+                end -= 1;
+            }
+            let run: String = chars[i..end].iter().collect();
+            if run.chars().filter(char::is_ascii_digit).count() >= 6 {
+                push(true, run);
+                i = end;
+                continue;
+            }
+        }
+        push(false, chars[i].to_string());
+        i += 1;
+    }
+    runs
 }
 
 /// The broker's privacy notice and terms, when set.
@@ -106,4 +163,33 @@ fn LanguageSwitcher() -> impl IntoView {
             </nav>
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers_apart;
+
+    fn numbers(text: &str) -> Vec<String> {
+        numbers_apart(text)
+            .into_iter()
+            .filter_map(|(number, run)| number.then_some(run))
+            .collect()
+    }
+
+    #[test]
+    fn phone_numbers_are_set_apart_and_nothing_is_lost() {
+        let text = "هل تحتاج إلى مساعدة؟ اتصل بنا على +1 212 555 0100، من 8 إلى 20";
+        assert_eq!(numbers(text), ["+1 212 555 0100"]);
+        let joined: String = numbers_apart(text)
+            .into_iter()
+            .map(|(_, run)| run)
+            .collect();
+        assert_eq!(joined, text);
+        assert_eq!(
+            numbers("Call (212) 555-0100 or +44 20 7946 0958."),
+            ["(212) 555-0100", "+44 20 7946 0958"].map(str::to_string)
+        );
+        // Hours, years and words with digits are left alone.
+        assert!(numbers("8am-8pm ET, since 2024, ticket A123456").is_empty());
+    }
 }

@@ -359,12 +359,14 @@ impl Limiter {
 
     /// The first time in a window that a portal-wide budget is crossed:
     /// true once per window across every instance (a lease that lasts the
-    /// window).
+    /// window, taken by a holder of its own each time: its holder could
+    /// renew it).
     pub async fn first_crossing(&self, budget: Budget, now: Millis) -> Result<bool, StoreError> {
+        let holder = format!("{:016x}", rand::random::<u64>());
         self.counters
             .lease(
                 &CounterKey::AbuseReported(budget.label()),
-                "reported",
+                &holder,
                 budget.window(),
                 now,
             )
@@ -454,6 +456,17 @@ mod tests {
             .wrong_answer_kept(&reserved, ident, now)
             .await
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_portal_wide_budget_is_reported_once_per_window() {
+        let limiter = limiter();
+        let t0 = now_millis();
+        let budget = Budget::PortalWrongCodes;
+        assert!(limiter.first_crossing(budget, t0).await.unwrap());
+        assert!(!limiter.first_crossing(budget, t0 + MIN).await.unwrap());
+        assert!(!limiter.first_crossing(budget, t0 + 9 * MIN).await.unwrap());
+        assert!(limiter.first_crossing(budget, t0 + 10 * MIN).await.unwrap());
     }
 
     #[tokio::test]

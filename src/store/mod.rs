@@ -5,7 +5,7 @@
 //!
 //! - `sqlite:<path>` (default `sqlite:data/portal.db`): one machine, survives
 //!   restarts and crashes.
-//! - `redis://…`, `rediss://…`, `redis-sentinel://…`, `redis-cluster://…`:
+//! - `redis://…`, `rediss://…`, `redis-sentinel://…`:
 //!   shared by several instances.
 //! - `memory`: one process, forgotten at exit (tests).
 //!
@@ -56,22 +56,19 @@ impl StoreError {
 pub enum StoreUrl {
     Memory,
     Sqlite(PathBuf),
-    /// A URL the Redis client understands (single node, TLS, Sentinel,
-    /// Cluster). It may hold a password: `Debug` and `Display` hide it.
+    /// A URL the Redis client understands (single node, TLS, Sentinel).
+    /// It may hold a password: `Debug` and `Display` hide it.
     Redis(String),
 }
 
 /// The default: an SQLite file under the working directory.
 pub const DEFAULT_STORE: &str = "sqlite:data/portal.db";
 
-const REDIS_SCHEMES: &[&str] = &[
-    "redis",
-    "rediss",
-    "redis-sentinel",
-    "rediss-sentinel",
-    "redis-cluster",
-    "rediss-cluster",
-];
+const REDIS_SCHEMES: &[&str] = &["redis", "rediss", "redis-sentinel", "rediss-sentinel"];
+
+/// Redis Cluster is refused: nothing here was tested on it, and `WAIT`
+/// only speaks for the node that took the write.
+const CLUSTER_SCHEMES: &[&str] = &["redis-cluster", "rediss-cluster"];
 
 impl FromStr for StoreUrl {
     type Err = String;
@@ -91,12 +88,15 @@ impl FromStr for StoreUrl {
             return Ok(StoreUrl::Sqlite(PathBuf::from(path)));
         }
         let scheme = raw.split_once("://").map(|(scheme, _)| scheme);
+        if scheme.is_some_and(|s| CLUSTER_SCHEMES.contains(&s)) {
+            return Err("PORTAL_STORE: Redis Cluster is not supported (it was never tested here, and a replica's acknowledgement speaks for one node only); use one Redis, or Redis behind Sentinel (redis-sentinel://)".into());
+        }
         if scheme.is_some_and(|s| REDIS_SCHEMES.contains(&s)) {
             fred::prelude::Config::from_url(raw)
                 .map_err(|_| "PORTAL_STORE is not a Redis URL the client can use (redis://[user:pass@]host:port[/db])".to_string())?;
             return Ok(StoreUrl::Redis(raw.to_string()));
         }
-        Err("PORTAL_STORE must be sqlite:<path>, redis://host:port[/db] (or rediss://, redis-sentinel://, redis-cluster://), or memory".into())
+        Err("PORTAL_STORE must be sqlite:<path>, redis://host:port[/db] (or rediss://, redis-sentinel://), or memory".into())
     }
 }
 
@@ -236,7 +236,6 @@ mod tests {
             "redis://127.0.0.1:6379",
             "redis://user:pw@127.0.0.1:6379/2",
             "rediss://cache.example.com:6380",
-            "redis-cluster://10.0.0.1:7000?node=10.0.0.2:7000",
             "redis-sentinel://10.0.0.1:26379/0?sentinelServiceName=portal",
         ] {
             assert!(
@@ -244,7 +243,14 @@ mod tests {
                 "{ok}"
             );
         }
-        for bad in ["", "postgres://x", "sqlite:", "memcached://x:1", "redis"] {
+        for bad in [
+            "",
+            "postgres://x",
+            "sqlite:",
+            "memcached://x:1",
+            "redis",
+            "redis-cluster://10.0.0.1:7000?node=10.0.0.2:7000",
+        ] {
             let err = bad.parse::<StoreUrl>().unwrap_err();
             assert!(err.starts_with("PORTAL_STORE"), "{bad}: {err}");
             assert!(!err.contains('\n'));

@@ -149,7 +149,10 @@ impl SentinelGroup {
             if ready {
                 break;
             }
-            assert!(Instant::now() < deadline, "the sentinels did not find each other");
+            assert!(
+                Instant::now() < deadline,
+                "the sentinels did not find each other"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let nodes: Vec<String> = ports[1..]
