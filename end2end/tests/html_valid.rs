@@ -98,7 +98,10 @@ async fn every_page_passes_the_nu_html_checker() {
         .await;
     page.press("password-change").await;
     page.wait_for_path("/done").await;
+    // The flow is done: its pages lead back to "done".
     page.open(&portal.url("/code")).await;
+    page.wait_for_path("/done").await;
+    page.open(&portal.url("/expired")).await;
     page.wait_for_path("/expired").await;
     // Too many attempts.
     page.open(&portal.url("/")).await;
