@@ -225,6 +225,21 @@ impl Portal {
         self.log.text()
     }
 
+    /// Whether the log shows `needle` within 5 s: the log is read from the
+    /// portal's output by a thread, a moment after the portal wrote it.
+    pub async fn logs_within(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if self.log_text().contains(needle) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// How many requests for a path ending in `suffix` the portal answered,
     /// from its access log (`RUST_LOG=…,access=debug`, text format).
     pub fn fetches(&self, suffix: &str) -> usize {
