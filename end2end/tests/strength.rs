@@ -153,6 +153,17 @@ async fn set_password(portal: &Portal, cookie: &str, password: &str) -> portal_h
     portal_harness::Answer::read(response, cookie).await
 }
 
+/// Where a refused password post sent the trader: back to the password
+/// page with the error (the redirect names it in full).
+fn back_to_password(portal: &Portal, refused: &portal_harness::Answer) -> String {
+    let back = refused
+        .location
+        .trim_start_matches(&portal.base)
+        .to_string();
+    assert!(back.starts_with("/password?"), "{refused:?}");
+    back
+}
+
 const BREACHED: &str = "violet lantern breached river";
 /// A range API that can't be reached: port 1 refuses, and no test can
 /// take it (a free port picked at random could be taken by another test).
@@ -169,12 +180,7 @@ async fn a_breached_password_is_refused_and_only_a_prefix_leaves() {
     .await;
     let cookie = at_password(&portal).await;
     let refused = set_password(&portal, &cookie, BREACHED).await;
-    // Back to the password page (the redirect names it in full).
-    let back = refused
-        .location
-        .trim_start_matches(&portal.base)
-        .to_string();
-    assert!(back.starts_with("/password?"), "{refused:?}");
+    let back = back_to_password(&portal, &refused);
     assert!(
         refused.error().contains("PasswordBreached"),
         "{}",
@@ -224,12 +230,7 @@ async fn an_unreachable_range_api_fails_closed_when_asked() {
     .await;
     let cookie = at_password(&portal).await;
     let refused = set_password(&portal, &cookie, FRESH).await;
-    // Back to the password page (the redirect names it in full).
-    let back = refused
-        .location
-        .trim_start_matches(&portal.base)
-        .to_string();
-    assert!(back.starts_with("/password?"), "{refused:?}");
+    let back = back_to_password(&portal, &refused);
     assert!(
         refused.error().contains("Unavailable"),
         "{}",

@@ -77,13 +77,20 @@ pub fn canonical(login: &str) -> String {
 }
 
 fn mac(key: &[u8], purpose: &str, login: &str) -> Vec<u8> {
+    keyed(key, purpose, &canonical(login))
+}
+
+/// HMAC-SHA256 of `text` under the portal's key, for one `purpose` (so a
+/// digest made for one use never matches one made for another). The text
+/// is taken as it is: logins go through [`canonical`] first (see `mac`).
+pub fn keyed(key: &[u8], purpose: &str, text: &str) -> Vec<u8> {
     // HMAC accepts keys of any length; new_from_slice cannot fail for it.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         return Vec::new();
     };
     mac.update(purpose.as_bytes());
     mac.update(&[0]);
-    mac.update(canonical(login).as_bytes());
+    mac.update(text.as_bytes());
     mac.finalize().into_bytes().to_vec()
 }
 

@@ -1,10 +1,8 @@
 //! [ssr] Step 4: the new password, checked here first, then set upstream
 //! with the reset token.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use super::gateway;
+use super::identity;
 use super::outcome::{Action, Decision, Outcome, StepContext};
 use crate::autoshares::client::SignIn;
 use crate::autoshares::endpoints::Endpoint;
@@ -152,13 +150,8 @@ async fn guessable(password: &str, login: &str, config: &Config) -> Result<(), P
 /// unknown. A password's own HMAC with the portal's key: no password,
 /// and nothing an attacker without the key can test guesses against.
 fn sent_digest(ctx: &StepContext, password: &str) -> SentDigest {
-    // HMAC accepts keys of any length: this cannot fail.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(ctx.state.hmac_key.expose()) else {
-        return SentDigest(String::new());
-    };
-    mac.update(b"sent-password\0");
-    mac.update(password.as_bytes());
-    SentDigest(hex::encode(mac.finalize().into_bytes()))
+    let digest = identity::keyed(ctx.state.hmac_key.expose(), "sent-password", password);
+    SentDigest(hex::encode(digest))
 }
 
 /// What one sign-in at the flow's own login with the new password said.

@@ -1,13 +1,17 @@
 //! `haproxy` of the test's own in front of several portals: round robin,
 //! no sticky sessions, an active health check on each instance's
-//! `/readyz` on its operators' port. The configuration is the README's
-//! (section "Several instances behind haproxy"), with loopback addresses.
+//! `/readyz` on its operators' port: `end2end/haproxy/portal.cfg`, the
+//! README's configuration, with loopback addresses.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::portal::Door;
 use crate::process::{free_port, kill, Log, TempDir};
+
+/// The configuration the README recommends, with `@FRONT_PORT@` and
+/// `@SERVERS@` to fill in.
+const CONFIG: &str = include_str!("../../haproxy/portal.cfg");
 
 pub struct Haproxy {
     child: Child,
@@ -39,16 +43,9 @@ impl Haproxy {
                 )
             })
             .collect();
-        let conf = format!(
-            "global\n    maxconn 4096\n\n\
-             defaults\n    mode http\n    timeout connect 1s\n    timeout client 30s\n    timeout server 30s\n\
-             \x20   option forwardfor\n    retries 2\n    option redispatch 1\n\
-             \x20   retry-on conn-failure empty-response response-timeout\n\n\
-             frontend traders\n    bind 127.0.0.1:{port}\n    default_backend portals\n\n\
-             backend portals\n    balance roundrobin\n\
-             \x20   option httpchk GET /readyz\n    http-check expect status 200\n\
-             \x20   default-server inter 500ms fall 2 rise 2\n{servers}"
-        );
+        let conf = CONFIG
+            .replace("@FRONT_PORT@", &port.to_string())
+            .replace("@SERVERS@", &servers);
         let path = dir.join("haproxy.cfg");
         std::fs::write(&path, conf).expect("the haproxy config");
         let bin = if std::path::Path::new("/usr/sbin/haproxy").exists() {

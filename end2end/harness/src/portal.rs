@@ -145,16 +145,13 @@ impl PortalBuilder {
             }
             None => self.sandbox,
         };
+        let door = Door::new(&format!("http://{base}"));
         let portal = Portal {
             child,
-            base: format!("http://{base}"),
+            base: door.base,
             metrics: metrics.map(|m| format!("http://{m}")).unwrap_or_default(),
             log,
-            http: reqwest::Client::builder()
-                .redirect(redirect::Policy::none())
-                .timeout(Duration::from_secs(15))
-                .build()
-                .expect("an HTTP client"),
+            http: door.http,
             sandbox,
             _dir: dir,
         };
