@@ -1,7 +1,7 @@
 //! [ssr] The broker's colours: read from `brand_color` and
 //! `brand_color_dark`, checked for WCAG 2.2 AA contrast in both colour
 //! schemes, and delivered as CSS custom properties appended to the built
-//! stylesheet (one hashed file made at start: `http::assets::BrandedCss`),
+//! stylesheet (one hashed file made at start: `http::assets::MemoryFile`),
 //! so the start page makes no extra request and the CSP allows no inline
 //! style.
 //!
@@ -19,9 +19,6 @@
 //! own `#rrggbb`, never the operator's text.
 
 use std::fmt;
-use std::io::Write;
-
-use axum::body::Bytes;
 
 /// A colour, opaque, 8 bits a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,41 +320,13 @@ impl SchemeColors {
 }
 
 /// The built stylesheet with the broker's colours appended
-/// ([`Palette::css`]): made once at start, kept in memory with its brotli
-/// and gzip forms, and served under a name carrying its own content hash
-/// (so it is cached for a year like the rest, and a colour change is a
-/// new name). It replaces the stock sheet in every page: still one
-/// stylesheet request, and no inline style for the CSP to allow.
-/// (`http::assets` serves it: writing it into the site directory would
-/// need that directory writable at run time.)
-pub struct BrandedCss {
-    /// Its name under `/{pkg}/`.
-    pub file: String,
-    pub plain: Bytes,
-    pub br: Bytes,
-    pub gzip: Bytes,
-}
-
-impl BrandedCss {
-    pub fn build(output_name: &str, stock: &str, palette: &Palette) -> BrandedCss {
-        use sha2::Digest;
-        let css = format!("{stock}{}", palette.css());
-        let hash = hex::encode(&sha2::Sha256::digest(css.as_bytes())[..10]);
-        let mut br = Vec::new();
-        {
-            let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
-            // Writing to a Vec can't fail.
-            let _ = writer.write_all(css.as_bytes());
-        }
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let _ = gzip.write_all(css.as_bytes());
-        BrandedCss {
-            file: format!("{output_name}.{hash}.css"),
-            plain: Bytes::from(css),
-            br: Bytes::from(br),
-            gzip: Bytes::from(gzip.finish().unwrap_or_default()),
-        }
-    }
+/// ([`Palette::css`]). Made once at start and served from memory under a
+/// name carrying its own content hash (`http::assets::MemoryFile`), so it
+/// is cached for a year like the rest and a colour change is a new name.
+/// It replaces the stock sheet in every page: still one stylesheet
+/// request, and no inline style for the CSP to allow.
+pub fn branded_stylesheet(stock: &str, palette: &Palette) -> String {
+    format!("{stock}{}", palette.css())
 }
 
 #[cfg(test)]
@@ -433,24 +402,13 @@ mod tests {
     }
 
     #[test]
-    fn the_branded_sheet_is_the_stock_one_plus_the_colours_under_its_own_hash() {
+    fn the_branded_sheet_is_the_stock_one_plus_the_colours() {
         let palette = Palette::read(Some("#6d1a36"), None, named)
             .unwrap()
             .unwrap();
-        let branded = BrandedCss::build("portal", "body{color:red}", &palette);
-        assert!(branded.file.starts_with("portal.") && branded.file.ends_with(".css"));
-        assert_eq!(branded.file.len(), "portal.".len() + 20 + ".css".len());
-        let text = std::str::from_utf8(&branded.plain).unwrap();
+        let text = branded_stylesheet("body{color:red}", &palette);
         assert!(text.starts_with("body{color:red}"));
         assert!(text.contains("--primary:#6d1a36"));
-        assert!(!branded.br.is_empty() && !branded.gzip.is_empty());
-        let other = Palette::read(Some("#1b5e20"), None, named)
-            .unwrap()
-            .unwrap();
-        assert_ne!(
-            BrandedCss::build("portal", "body{color:red}", &other).file,
-            branded.file
-        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::flow::machine::FlowLimits;
 use crate::http::client_ip::TrustedProxies;
 use crate::password_policy::PasswordPolicy;
 use crate::site::BrokerHelp;
-use crate::store::limits::Budgets;
+use crate::store::limits::{Budgets, ChallengePolicy};
 use crate::store::redis::ReplicaWait;
 use crate::store::StoreUrl;
 use crate::telemetry::logging::LogFormat;
@@ -91,6 +91,8 @@ pub struct Config {
     pub budgets: Budgets,
     /// IPv6 clients count as one network per prefix of this length.
     pub ipv6_prefix: u8,
+    /// When and how hard a step asks for a proof of work.
+    pub challenge: ChallengePolicy,
     /// How long a step's lease lasts at most (a crashed instance's).
     pub step_lease: Duration,
     /// How long a rotated session id still leads to its flow.
@@ -273,6 +275,22 @@ impl Config {
         };
 
         let replica_wait = Self::replica_wait(r);
+        let challenge = ChallengePolicy {
+            at_percent: r.setting(Key::ChallengeAtPercent),
+            cost: r.setting(Key::ChallengeCost),
+        };
+        if challenge.at_percent > 100 {
+            r.problem(format!(
+                "{} is a percentage of a budget: 0 (off) to 100",
+                Reader::name(Key::ChallengeAtPercent)
+            ));
+        }
+        if !(100..=100_000).contains(&challenge.cost) {
+            r.problem(format!(
+                "{} is PBKDF2 iterations per try: 100 to 100000 (1000 is the default)",
+                Reader::name(Key::ChallengeCost)
+            ));
+        }
         let step_lease: u64 = r.setting(Key::StepLeaseSecs);
         if step_lease < 3 {
             r.problem(format!(
@@ -332,6 +350,7 @@ impl Config {
                 portal_code_emails: r.setting(Key::PortalCodeEmailsPerHour),
             },
             ipv6_prefix: r.setting(Key::Ipv6Prefix),
+            challenge,
             step_lease: Duration::from_secs(step_lease.max(3)),
             session_grace: Duration::from_secs(r.setting(Key::SessionGraceSecs)),
             replica_wait,
@@ -680,6 +699,11 @@ mod tests {
             c.step_lease.as_secs().to_string(),
             shown(Key::StepLeaseSecs)
         );
+        assert_eq!(
+            c.challenge.at_percent.to_string(),
+            shown(Key::ChallengeAtPercent)
+        );
+        assert_eq!(c.challenge.cost.to_string(), shown(Key::ChallengeCost));
         assert_eq!(
             c.session_grace.as_secs().to_string(),
             shown(Key::SessionGraceSecs)

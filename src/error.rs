@@ -77,6 +77,8 @@ pub enum PortalError {
     StepInProgress,
     #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
     TooBusy { minutes: u32 },
+    #[error("Your browser needs to finish a quick check before we go on: it proves you are not a robot. Wait until it says the check is complete, then try again. Without JavaScript, this step works again within {}.", minutes_text(.minutes))]
+    ChallengeRequired { minutes: u32 },
     #[error("This reset expired. Please start again.")]
     SessionExpired,
     #[error("Too many requests. Please try again in {}.", minutes_text(.minutes))]
@@ -177,6 +179,7 @@ impl PortalError {
             Unavailable => form(503, "upstream_unavailable"),
             StepInProgress => form(409, "in_progress"),
             TooBusy { .. } => form(429, "rate_limited"),
+            ChallengeRequired { .. } => form(429, "challenge_required"),
             SessionExpired => form(422, "expired"),
             BadRequest | UnexpectedFields => form(400, "invalid_input"),
             RateLimited { .. } => own_page(429, "rate-limited-title", "rate_limited"),
@@ -223,6 +226,10 @@ impl PortalError {
             Unavailable => t("error-unavailable"),
             StepInProgress => t("error-step-in-progress"),
             TooBusy { minutes } => t_with("error-rate-limited", &[("minutes", (*minutes).into())]),
+            ChallengeRequired { minutes } => t_with(
+                "error-challenge-required",
+                &[("minutes", (*minutes).into())],
+            ),
             SessionExpired => t("error-session-expired"),
             RateLimited { minutes } => {
                 t_with("error-rate-limited", &[("minutes", (*minutes).into())])
@@ -292,6 +299,7 @@ mod tests {
             PortalError::Unavailable,
             PortalError::SessionExpired,
             PortalError::RateLimited { minutes: 2 },
+            PortalError::ChallengeRequired { minutes: 9 },
         ];
         for error in all {
             let text = error.to_string();

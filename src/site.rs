@@ -73,6 +73,8 @@ pub struct Assets {
     pub css: String,
     pub js: String,
     pub wasm: String,
+    /// The proof-of-work solver, made at start (`steps::challenge`).
+    pub challenge_js: String,
     /// Whether the names carry content hashes (a release build).
     pub hashed: bool,
 }
@@ -88,6 +90,7 @@ impl Assets {
             css: file(&hashes.css, "css"),
             js: file(&hashes.js, "js"),
             wasm: file(&hashes.wasm, "wasm"),
+            challenge_js: String::new(),
             hashed: hashes.css.is_some() && hashes.js.is_some() && hashes.wasm.is_some(),
         }
     }

@@ -12,11 +12,13 @@ use leptos::prelude::LeptosOptions;
 use crate::autoshares::client::AutoSharesClient;
 use crate::autoshares::config::ApiConfig;
 use crate::autoshares::secret::HmacKey;
-use crate::brand::{BrandedCss, Palette};
+use crate::brand::{branded_stylesheet, Palette};
 use crate::config::{Config, Upstream};
+use crate::http::assets::MemoryFile;
 use crate::sandbox::{Sandbox, SandboxConfig};
 use crate::site::{AssetHashes, Assets, SiteSettings};
 use crate::steps::breached::BreachCheck;
+use crate::steps::challenge::Challenges;
 use crate::steps::gateway::Gateway;
 use crate::steps::identity;
 use crate::steps::seal::Sealer;
@@ -67,8 +69,12 @@ pub struct Shared {
     pub site: Arc<SiteSettings>,
     /// The built CSS/JS/WASM names (hashed in release builds).
     pub assets: Arc<Assets>,
-    /// The stylesheet with the broker's colours, if any were set.
-    pub branded_css: Option<Arc<BrandedCss>>,
+    /// The files made at start and served from memory: the stylesheet
+    /// with the broker's colours (if any were set) and the proof-of-work
+    /// solver.
+    pub made_files: Vec<Arc<MemoryFile>>,
+    /// Proofs of work: signed and checked with keys from `hmac_key`.
+    pub challenges: Challenges,
     /// The made-up questions unknown logins may see.
     pub decoys: Arc<Vec<String>>,
 }
@@ -136,8 +142,16 @@ pub async fn build_state(
         .as_ref()
         .and_then(|palette| brand_stylesheet(&leptos_options, &assets, palette));
     if let Some(branded) = &branded_css {
-        assets.css = format!("/{}/{}", leptos_options.site_pkg_dir, branded.file);
+        assets.css = branded.path(&leptos_options.site_pkg_dir);
     }
+    let solver = Arc::new(MemoryFile::build(
+        "challenge",
+        "js",
+        "text/javascript",
+        crate::components::challenge::SOLVER.to_string(),
+    ));
+    assets.challenge_js = solver.path(&leptos_options.site_pkg_dir);
+    let made_files = branded_css.into_iter().chain([solver]).collect();
     let assets = Arc::new(assets);
     let decoys = Arc::new(identity::decoy_questions(
         config.decoy_list.as_deref(),
@@ -146,7 +160,8 @@ pub async fn build_state(
     Ok(AppState::new(Shared {
         site: Arc::new(config.site_settings()),
         assets,
-        branded_css,
+        made_files,
+        challenges: Challenges::new(hmac_key.expose(), config.challenge),
         decoys,
         leptos_options,
         limiter: Arc::new(Limiter::new(store.counters.clone(), config.budgets)),
@@ -237,11 +252,16 @@ fn brand_stylesheet(
     options: &LeptosOptions,
     assets: &Assets,
     palette: &Palette,
-) -> Option<Arc<BrandedCss>> {
+) -> Option<Arc<MemoryFile>> {
     let path = Path::new(options.site_root.as_ref()).join(assets.css.trim_start_matches('/'));
     match std::fs::read_to_string(&path) {
         Ok(stock) => {
-            let branded = BrandedCss::build(&options.output_name, &stock, palette);
+            let branded = MemoryFile::build(
+                &options.output_name,
+                "css",
+                "text/css",
+                branded_stylesheet(&stock, palette),
+            );
             tracing::info!(event = "brand_stylesheet", file = %branded.file);
             Some(Arc::new(branded))
         }

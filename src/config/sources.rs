@@ -66,6 +66,8 @@ pub enum Key {
     PortalWrongCodesPer10Min,
     PortalCodeEmailsPerHour,
     Ipv6Prefix,
+    ChallengeAtPercent,
+    ChallengeCost,
     StepLeaseSecs,
     SessionGraceSecs,
     RedisWaitReplicas,
@@ -93,7 +95,7 @@ pub struct Spec {
 }
 
 impl Key {
-    pub const ALL: [Key; 60] = [
+    pub const ALL: [Key; 62] = [
         Key::Listen,
         Key::ApiUrl,
         Key::AllowHttp,
@@ -143,6 +145,8 @@ impl Key {
         Key::PortalWrongCodesPer10Min,
         Key::PortalCodeEmailsPerHour,
         Key::Ipv6Prefix,
+        Key::ChallengeAtPercent,
+        Key::ChallengeCost,
         Key::StepLeaseSecs,
         Key::SessionGraceSecs,
         Key::RedisWaitReplicas,
@@ -226,6 +230,8 @@ impl Key {
             Key::PortalWrongCodesPer10Min => s("portal_wrong_codes_per_10_min", "PORTAL_PORTAL_WRONG_CODES_PER_10_MIN", "30", "wrong codes, the whole portal; past it, networks that already guessed wrong are refused and `abuse_suspected` is logged"),
             Key::PortalCodeEmailsPerHour => s("portal_code_emails_per_hour", "PORTAL_PORTAL_CODE_EMAILS_PER_HOUR", "100", "code emails, the whole portal; past it, code requests wait and `abuse_suspected` is logged"),
             Key::Ipv6Prefix => s("ipv6_prefix", "PORTAL_IPV6_PREFIX", "64", "IPv6 clients count as one network per prefix of this many bits (IPv4: per address)"),
+            Key::ChallengeAtPercent => s("challenge_at_percent", "PORTAL_CHALLENGE_AT_PERCENT", "80", "a step asks the browser for a proof of work once a budget it spends (its login's, its network's or the portal's) is this full, in percent; harder at 90 % and past the budget; 0 turns proofs of work off"),
+            Key::ChallengeCost => s("challenge_cost", "PORTAL_CHALLENGE_COST", "1000", "PBKDF2 iterations per try of a proof of work (the browser makes about 1,000 tries at the first level, 4,000 and 16,000 above it); 100 to 100000"),
             Key::StepLeaseSecs => s("step_lease_secs", "PORTAL_STEP_LEASE_SECS", "6", "one step of a flow runs at a time: its lease is renewed every third of this while the step runs, so a crashed instance's lease lasts at most this long"),
             Key::SessionGraceSecs => s("session_grace_secs", "PORTAL_SESSION_GRACE_SECS", "60", "after a step rotates the session id, the old id still leads to the flow this long (an answer lost to a crash or a dropped connection loses nothing); 0: not at all"),
             Key::RedisWaitReplicas => s("redis_wait_replicas", "PORTAL_REDIS_WAIT_REPLICAS", "0", "Redis store with replicas: how many must hold each step's session write before the trader gets the answer (`WAIT`), so a failover keeps it; 1 with Sentinel"),

@@ -106,4 +106,18 @@ pub struct PageView {
     /// The new password went upstream and its outcome is unknown: the
     /// password page says "try signing in" instead of showing the form.
     pub password_sent: bool,
+    /// A budget this step spends is close to spent: the browser proves
+    /// some work before the step runs (`steps::challenge`).
+    pub challenge: Option<ChallengeView>,
+}
+
+/// A proof of work as the page carries it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeView {
+    /// The signed ALTCHA challenge, as JSON (the solver reads it).
+    pub json: String,
+    /// The most tries it can take (the solver's progress bar).
+    pub max_tries: u32,
+    /// Minutes until the step is served without one, at the latest.
+    pub minutes: u32,
 }

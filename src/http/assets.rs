@@ -18,27 +18,67 @@ use tower::Service;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::brand::BrandedCss;
-
 /// Hashed names never change meaning: cache them for a year.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The favicon and logo keep their names: a day, then revalidate.
 pub const SHORT: &str = "public, max-age=86400";
 
-/// `/{pkg}/…`: the hashed build output, cached for a year, and the
-/// branded stylesheet if the broker set colours. The mount path and the
-/// service.
-pub fn pkg(options: &LeptosOptions, branded: Option<Arc<BrandedCss>>) -> (String, Router) {
+/// A file made at start and served from memory under `/{pkg}/` (the
+/// branded stylesheet, the proof-of-work solver): its name carries its
+/// content hash, so it is cached for a year like the built files, and it
+/// is kept with its brotli and gzip forms. (Writing it into the site
+/// directory would need that directory writable at run time.)
+pub struct MemoryFile {
+    /// Its name under `/{pkg}/`.
+    pub file: String,
+    pub content_type: &'static str,
+    pub plain: Bytes,
+    pub br: Bytes,
+    pub gzip: Bytes,
+}
+
+impl MemoryFile {
+    /// `{stem}.{hash}.{ext}` holding `text`.
+    pub fn build(stem: &str, ext: &str, content_type: &'static str, text: String) -> MemoryFile {
+        use sha2::Digest;
+        use std::io::Write;
+        let hash = hex::encode(&sha2::Sha256::digest(text.as_bytes())[..10]);
+        let mut br = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            // Writing to a Vec can't fail.
+            let _ = writer.write_all(text.as_bytes());
+        }
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = gzip.write_all(text.as_bytes());
+        MemoryFile {
+            file: format!("{stem}.{hash}.{ext}"),
+            content_type,
+            plain: Bytes::from(text),
+            br: Bytes::from(br),
+            gzip: Bytes::from(gzip.finish().unwrap_or_default()),
+        }
+    }
+
+    /// Its absolute URL path.
+    pub fn path(&self, pkg: &str) -> String {
+        format!("/{pkg}/{}", self.file)
+    }
+}
+
+/// `/{pkg}/…`: the hashed build output, cached for a year, and the files
+/// made at start (`in_memory`). The mount path and the service.
+pub fn pkg(options: &LeptosOptions, in_memory: Vec<Arc<MemoryFile>>) -> (String, Router) {
     let pkg = options.site_pkg_dir.to_string();
     let dir = PathBuf::from(options.site_root.as_ref()).join(&pkg);
     let mut service = Router::new();
-    if let Some(branded) = branded {
-        let file = branded.file.clone();
+    for made in in_memory {
+        let file = made.file.clone();
         service = service.route(
             &format!("/{file}"),
             axum::routing::get(move |headers: HeaderMap| {
-                let branded = branded.clone();
-                async move { branded_answer(&branded, &headers) }
+                let made = made.clone();
+                async move { memory_answer(&made, &headers) }
             }),
         );
     }
@@ -135,9 +175,9 @@ fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
     )
 }
 
-/// The branded stylesheet: brotli, gzip or plain, as the client accepts.
+/// A file made at start: brotli, gzip or plain, as the client accepts.
 /// (ServeDir serves files only; this one lives in memory.)
-fn branded_answer(css: &BrandedCss, headers: &HeaderMap) -> Response<Body> {
+fn memory_answer(css: &MemoryFile, headers: &HeaderMap) -> Response<Body> {
     let accepts = |coding: &str| {
         headers
             .get_all(header::ACCEPT_ENCODING)
@@ -161,7 +201,10 @@ fn branded_answer(css: &BrandedCss, headers: &HeaderMap) -> Response<Body> {
     };
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(css.content_type),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(encoding) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
@@ -172,18 +215,19 @@ fn branded_answer(css: &BrandedCss, headers: &HeaderMap) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::brand::Palette;
 
     #[test]
-    fn the_branded_sheet_is_answered_as_the_client_accepts() {
-        let palette = Palette::read(Some("#6d1a36"), None, |_| String::new())
-            .unwrap()
-            .unwrap();
-        let branded = BrandedCss::build("portal", "body{color:red}", &palette);
+    fn a_file_made_at_start_is_named_by_its_hash_and_answered_as_the_client_accepts() {
+        let branded = MemoryFile::build("portal", "css", "text/css", "body{color:red}".into());
+        assert!(branded.file.starts_with("portal.") && branded.file.ends_with(".css"));
+        assert_eq!(branded.file.len(), "portal.".len() + 20 + ".css".len());
+        assert!(!branded.br.is_empty() && !branded.gzip.is_empty());
+        let other = MemoryFile::build("portal", "css", "text/css", "body{color:blue}".into());
+        assert_ne!(other.file, branded.file);
         let answer = |accept: &'static str| {
             let mut headers = HeaderMap::new();
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(accept));
-            branded_answer(&branded, &headers)
+            memory_answer(&branded, &headers)
                 .headers()
                 .get(header::CONTENT_ENCODING)
                 .map(|v| v.to_str().unwrap_or_default().to_string())
@@ -191,7 +235,7 @@ mod tests {
         assert_eq!(answer("gzip, deflate, br").as_deref(), Some("br"));
         assert_eq!(answer("gzip, br;q=0").as_deref(), Some("gzip"));
         assert_eq!(answer("identity"), None);
-        let plain = branded_answer(&branded, &HeaderMap::new());
+        let plain = memory_answer(&branded, &HeaderMap::new());
         assert_eq!(plain.headers()[header::CONTENT_TYPE], "text/css");
         assert_eq!(plain.headers()[header::VARY], "accept-encoding");
     }

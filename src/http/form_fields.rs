@@ -1,5 +1,7 @@
 //! [ssr] security: `exact-form-fields`: a server function's form must carry exactly the
-//! fields that function takes, each once. A duplicate or unknown field means
+//! fields that function takes, each once (and, for a step that may ask for
+//! a proof of work, at most one `altcha` field, which is taken out here and
+//! handed to the step as [`ProofOffered`]). A duplicate or unknown field means
 //! a tampered or broken form: nothing runs, and the trader gets a clear
 //! message the same way any other failure reaches them (back to the page
 //! with the error for a plain form post, an error body for the hydrated
@@ -14,10 +16,12 @@ use axum::response::{IntoResponse, Response};
 use leptos::server_fn::ServerFn;
 
 use super::{MAX_BODY_BYTES, SERVER_FN_PREFIX};
+use crate::components::challenge::FIELD as PROOF_FIELD;
 use crate::error::PortalError;
 use crate::server_fns::{
     ResendCode, StartOver, SubmitAnswer, SubmitCode, SubmitLogin, SubmitPassword,
 };
+use crate::steps::challenge::ProofOffered;
 
 /// Each server function's path and the fields it takes (its argument names).
 fn server_fns() -> [(&'static str, &'static [&'static str]); 6] {
@@ -29,6 +33,17 @@ fn server_fns() -> [(&'static str, &'static [&'static str]); 6] {
         (SubmitPassword::PATH, &["password", "confirmation"]),
         (StartOver::PATH, &[]),
     ]
+}
+
+/// The steps that spend a budget, and so may ask for a proof of work.
+fn may_ask_for_proof(path: &str) -> bool {
+    [
+        SubmitLogin::PATH,
+        SubmitAnswer::PATH,
+        SubmitCode::PATH,
+        ResendCode::PATH,
+    ]
+    .contains(&path)
 }
 
 /// The fields each server function takes.
@@ -68,18 +83,48 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
         return PortalError::TooLarge.into_response();
     };
+    let (bytes, proof) = if may_ask_for_proof(parts.uri.path()) {
+        match take_field(&bytes, PROOF_FIELD) {
+            Some(split) => split,
+            None => {
+                tracing::warn!(event = "unexpected_form_fields", path = %parts.uri.path());
+                return PortalError::UnexpectedFields.into_response();
+            }
+        }
+    } else {
+        (bytes.to_vec(), None)
+    };
     if fields_are_exact(&bytes, expected) {
-        return next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
+        let mut request = Request::from_parts(parts, Body::from(bytes));
+        if let Some(proof) = proof {
+            request.extensions_mut().insert(ProofOffered(proof));
+        }
+        return next.run(request).await;
     }
     tracing::warn!(event = "unexpected_form_fields", path = %parts.uri.path());
     PortalError::UnexpectedFields.into_response()
 }
 
+/// The urlencoded `body` without `name`, and `name`'s value; `None` when
+/// `name` comes more than once.
+pub fn take_field(body: &[u8], name: &str) -> Option<(Vec<u8>, Option<String>)> {
+    let mut taken = None;
+    let mut rest = url::form_urlencoded::Serializer::new(String::new());
+    for (field, value) in url::form_urlencoded::parse(body) {
+        if field == name {
+            if taken.replace(value.into_owned()).is_some() {
+                return None;
+            }
+        } else {
+            rest.append_pair(&field, &value);
+        }
+    }
+    Some((rest.finish().into_bytes(), taken))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{expected_fields, fields_are_exact, SERVER_FN_PREFIX};
+    use super::{expected_fields, fields_are_exact, take_field, SERVER_FN_PREFIX};
 
     #[test]
     fn every_server_function_has_its_field_list() {
@@ -107,5 +152,15 @@ mod tests {
         assert!(!fields_are_exact(b"x=1", &[]));
         // Percent-encoded names are decoded before they are compared.
         assert!(!fields_are_exact(b"cod%65=1&code=2", &["code"]));
+    }
+
+    #[test]
+    fn the_proof_field_is_taken_out_once() {
+        let (rest, proof) = take_field(b"code=12+3&altcha=eyJ9", "altcha").unwrap();
+        assert_eq!(rest, b"code=12+3");
+        assert_eq!(proof.as_deref(), Some("eyJ9"));
+        let (rest, proof) = take_field(b"code=1", "altcha").unwrap();
+        assert_eq!((rest.as_slice(), proof), (b"code=1".as_slice(), None));
+        assert_eq!(take_field(b"altcha=a&altcha=b", "altcha"), None);
     }
 }

@@ -105,7 +105,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     // Files are served ahead of the app; only what isn't one renders the
     // not-found page.
-    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.branded_css.clone());
+    let (pkg_path, pkg) = assets::pkg(&state.leptos_options, state.made_files.clone());
     let memo = {
         let hashed = state.assets.hashed;
         let pkg_path = pkg_path.clone();

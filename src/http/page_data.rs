@@ -31,8 +31,9 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         return next.run(request).await;
     };
     let session = FlowSession(session, state.sealer.clone());
+    let net = super::security::client_net(&state, &request);
     let loaded = match step {
-        Some(step) => match steps::load_page(state, session, step).await {
+        Some(step) => match steps::load_page(state, session, step, net).await {
             Ok(PageView {
                 redirect_to: Some(to),
                 ..

@@ -47,6 +47,17 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
+/// The network the client counts as: the address the trusted proxies
+/// vouch for (or the peer's), grouped as `ipv6_prefix` says.
+pub fn client_net(state: &AppState, request: &Request) -> Option<ClientNet> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())?;
+    let ip = state.config.trusted_proxies.client(peer, request.headers());
+    Some(ClientNet::of(ip, state.config.ipv6_prefix))
+}
+
 /// security: `per-ip-bucket`, `network-grouped-addresses`: a token bucket
 /// per client network (an IPv4 address, an IPv6 prefix) for every post.
 pub async fn rate_limit(
@@ -57,15 +68,9 @@ pub async fn rate_limit(
     if request.method() != Method::POST {
         return next.run(request).await;
     }
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
-    let Some(peer) = peer else {
+    let Some(net) = client_net(&state, &request) else {
         return next.run(request).await;
     };
-    let ip = state.config.trusted_proxies.client(peer, request.headers());
-    let net = ClientNet::of(ip, state.config.ipv6_prefix);
     // The steps key their per-network budgets on it.
     request.extensions_mut().insert(net);
     match state.limiter.take_token(net).await {

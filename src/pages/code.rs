@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{last_error, title};
+use crate::components::challenge::{ChallengeBox, ChallengeField};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::start_over::StartOverButton;
 use crate::components::step_page::StepPage;
@@ -24,6 +25,7 @@ pub fn CodePage() -> impl IntoView {
     view! {
         <Title text=page_title/>
         <StepPage step=Step::Code render=move |page| {
+            let challenged = page.challenge.is_some();
             let submit_error = submit_error.clone(); let summary = summary.clone();
             view! {
             <h1>{t("code-title")}</h1>
@@ -33,7 +35,9 @@ pub fn CodePage() -> impl IntoView {
             {(page.codes_sent > 1).then(|| view! {
                 <p class="notice" role="status">{t("code-new-sent")}</p>
             })}
+            <ChallengeBox challenge=page.challenge.clone()/>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
+                <ChallengeField challenged=challenged/>
                 <ErrorSummary error=summary.clone()/>
                 <TextField
                     id="code"
@@ -49,6 +53,7 @@ pub fn CodePage() -> impl IntoView {
             </ActionForm>
             <div class="secondary-actions">
                 <ActionForm action=resend attr:class="inline-form">
+                    <ChallengeField challenged=challenged/>
                     <button type="submit" class="link">{t("code-send-new")}</button>
                 </ActionForm>
                 <StartOverButton/>

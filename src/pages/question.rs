@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{last_error, title};
+use crate::components::challenge::{ChallengeBox, ChallengeField};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::start_over::StartOverButton;
 use crate::components::step_page::StepPage;
@@ -20,13 +21,16 @@ pub fn QuestionPage() -> impl IntoView {
     view! {
         <Title text=title(t("question-title"), &error)/>
         <StepPage step=Step::Question render=move |page| {
+            let challenged = page.challenge.is_some();
             let error = error.clone();
             view! {
             <h1>{t("question-title")}</h1>
             <p class="lead">
                 {t_with("question-lead", &[("login", page.login.clone().unwrap_or_default().into())])}
             </p>
+            <ChallengeBox challenge=page.challenge.clone()/>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
+                <ChallengeField challenged=challenged/>
                 <ErrorSummary error=error.clone()/>
                 <TextField
                     id="answer"

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{last_error, title};
+use crate::components::challenge::{ChallengeBox, ChallengeField};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::step_page::StepPage;
 use crate::error::Field;
@@ -20,13 +21,16 @@ pub fn StartPage() -> impl IntoView {
     view! {
         <Title text=title(t("start-title"), &error)/>
         <StepPage step=Step::Start render=move |page| {
+            let challenged = page.challenge.is_some();
             let error = error.clone();
             view! {
             <h1>{t("start-title")}</h1>
             <p class="lead">
                 {t("start-lead")}
             </p>
+            <ChallengeBox challenge=page.challenge.clone()/>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
+                <ChallengeField challenged=challenged/>
                 <ErrorSummary error=error.clone()/>
                 <TextField
                     id="login"

@@ -10,6 +10,7 @@
 //! renders from the session: that is what makes no-JS form posts work.
 
 pub mod breached;
+pub mod challenge;
 pub mod code;
 pub mod gateway;
 pub mod identity;
@@ -27,8 +28,9 @@ use session::FlowSession;
 
 use crate::error::PortalError;
 use crate::flow::machine::Refusal;
-use crate::flow::{EndReason, PageView, Step, EXPIRED_PATH};
+use crate::flow::{ChallengeView, EndReason, PageView, Step, EXPIRED_PATH};
 use crate::state::AppState;
+use crate::store::limits::{Budget, ClientNet};
 
 pub use code::{resend_code, submit_code};
 pub use login::submit_login;
@@ -41,6 +43,7 @@ pub async fn load_page(
     state: AppState,
     session: FlowSession,
     step: Step,
+    net: Option<ClientNet>,
 ) -> Result<PageView, PortalError> {
     let now = outcome::Now::read();
     let mut view = PageView::default();
@@ -71,7 +74,46 @@ pub async fn load_page(
         }
         (_, None) => view.redirect_to = Some(EXPIRED_PATH.into()),
     }
+    if view.redirect_to.is_none() {
+        let login = view.login.as_deref().or(view.draft_login.as_deref());
+        view.challenge = challenge_for(&state, step, login, net, now).await;
+    }
     Ok(view)
+}
+
+/// The proof of work a step's page carries: when a budget its posts will
+/// spend (for this login, this network, the portal) is close to spent
+/// (security: `proof-of-work`). A store that can't answer asks for none
+/// here; the post, which fails closed, then says so.
+async fn challenge_for(
+    state: &AppState,
+    step: Step,
+    login: Option<&str>,
+    net: Option<ClientNet>,
+    now: outcome::Now,
+) -> Option<ChallengeView> {
+    let net = net?;
+    let ident = login.map_or_else(String::new, |login| {
+        identity::ident_hash(state.hmac_key.expose(), login)
+    });
+    let asks: Vec<_> = challenge::spends(step)
+        .iter()
+        .flat_map(|&spend| outcome::asks(spend, &ident, net))
+        // Without a login yet, only the network's and the portal's.
+        .filter(|(budget, _)| {
+            login.is_some() || budget.is_portal_wide() || *budget == Budget::NetworkWrongCodes
+        })
+        .collect();
+    if asks.is_empty() {
+        return None;
+    }
+    let policy = &state.challenges.policy;
+    let pressure = state
+        .limiter
+        .pressure(&asks, policy, now.millis())
+        .await
+        .ok()??;
+    state.challenges.view(pressure, now.millis())
 }
 
 /// Throw the flow away and go back to step 1.

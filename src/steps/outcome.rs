@@ -20,7 +20,12 @@ use std::sync::Arc;
 
 use crate::autoshares::error::AutoSharesError;
 use crate::store::counters::Millis;
-use crate::store::limits::{minutes, until, Budget, ClientNet, Limited, Limiter, Verdict};
+use crate::store::limits::{
+    minutes, until, Budget, ClientNet, Limited, Limiter, Pressure, Verdict,
+};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::challenge::{self, ProofOffered};
 use crate::store::{Lockout, Reserved};
 use crate::telemetry::metrics;
 
@@ -123,7 +128,7 @@ pub enum Spend {
 }
 
 impl Spend {
-    fn budgets(self) -> &'static [Budget] {
+    pub fn budgets(self) -> &'static [Budget] {
         match self {
             Spend::CodeEmail => &[Budget::CodeEmails, Budget::PortalCodeEmails],
             Spend::AnswerOrCodeEmail => &[
@@ -138,6 +143,27 @@ impl Spend {
             ],
         }
     }
+}
+
+/// The budgets `spend` takes, each with its subject: the network for the
+/// per-network budget, the hashed login for the others (ignored by the
+/// portal-wide ones).
+pub fn asks(spend: Spend, ident: &str, net: ClientNet) -> Vec<(Budget, String)> {
+    spend
+        .budgets()
+        .iter()
+        .map(|&budget| {
+            let subject = match budget {
+                Budget::NetworkWrongCodes => net.to_string(),
+                Budget::WrongAnswers
+                | Budget::CodeEmails
+                | Budget::WrongCodes
+                | Budget::PortalWrongCodes
+                | Budget::PortalCodeEmails => ident.to_string(),
+            };
+            (budget, subject)
+        })
+        .collect()
 }
 
 /// Reservations taken for one call, settled once its answer is known.
@@ -257,6 +283,10 @@ pub struct StepContext {
     /// Where the lease goes when the step is done (absent in unit tests:
     /// then the step saves and gives it back itself).
     slot: Option<LeaseSlot>,
+    /// The proof of work the post carried, if any.
+    pub proof: Option<String>,
+    /// A proof of work was spent by this post: its later calls need none.
+    proven: AtomicBool,
 }
 
 impl StepContext {
@@ -282,6 +312,10 @@ impl StepContext {
             .await
             .ok()
             .map(|axum::Extension(slot)| slot);
+        ctx.proof = leptos_axum::extract::<axum::Extension<ProofOffered>>()
+            .await
+            .ok()
+            .map(|axum::Extension(ProofOffered(proof))| proof);
         ctx.take_lease().await?;
         Ok(ctx)
     }
@@ -294,6 +328,8 @@ impl StepContext {
             now,
             lease: None,
             slot: None,
+            proof: None,
+            proven: AtomicBool::new(false),
         }
     }
 
@@ -453,23 +489,12 @@ impl StepContext {
 
     /// Reserve every budget `spend` takes, before any upstream call
     /// (security: `reserve-budget-first`). Refused when one is spent; what
-    /// was already taken is given back. Fails closed.
+    /// was already taken is given back. Fails closed. When a budget is
+    /// close to spent, the post must carry a proof of work (security:
+    /// `proof-of-work`), judged by what the budgets held before this
+    /// reservation, as the page that asked for it was.
     pub async fn reserve(&self, spend: Spend, ident: &str) -> Result<Spending, PortalError> {
-        let asks: Vec<(Budget, String)> = spend
-            .budgets()
-            .iter()
-            .map(|&budget| {
-                let subject = match budget {
-                    Budget::NetworkWrongCodes => self.net.to_string(),
-                    Budget::WrongAnswers
-                    | Budget::CodeEmails
-                    | Budget::WrongCodes
-                    | Budget::PortalWrongCodes
-                    | Budget::PortalCodeEmails => ident.to_string(),
-                };
-                (budget, subject)
-            })
-            .collect();
+        let asks = asks(spend, ident, self.net);
         let answers = self
             .state
             .limiter
@@ -484,15 +509,67 @@ impl StepContext {
                 Err(limited) => refusals.push((budget, limited)),
             }
         }
+        let policy = &self.state.challenges.policy;
+        let limiter = &self.state.limiter;
+        let mut pressure = spending.held.iter().fold(None, |pressure, (budget, r)| {
+            let before = r.count.saturating_sub(1);
+            Pressure::join(
+                pressure,
+                limiter.pressure_of(*budget, before, policy, self.now.millis()),
+            )
+        });
         for (budget, limited) in refusals {
             // `None`: a portal-wide budget crossed by a clean network,
-            // served outside the portal's window.
+            // served outside the portal's window (with the hardest proof).
             if let Some(error) = self.over_budget(budget, limited, &spending, ident).await {
+                self.give_back(&spending).await;
+                return Err(error);
+            }
+            let full = limiter.budgets().max(budget);
+            pressure = Pressure::join(
+                pressure,
+                limiter.pressure_of(budget, full, policy, self.now.millis()),
+            );
+        }
+        if let Some(pressure) = pressure {
+            if let Err(error) = self.prove(pressure).await {
                 self.give_back(&spending).await;
                 return Err(error);
             }
         }
         Ok(spending)
+    }
+
+    /// The post's proof of work, judged against `pressure`: spent once
+    /// (across instances) if it holds; otherwise the step stops here, its
+    /// reservations given back and nothing sent upstream.
+    async fn prove(&self, pressure: Pressure) -> Result<(), PortalError> {
+        if self.proven.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let level = pressure.level.label();
+        let now = self.now.millis();
+        let failure = match self
+            .state
+            .challenges
+            .check(self.proof.as_deref().unwrap_or_default(), pressure.level)
+        {
+            Ok(checked) => match challenge::spend(&self.state.limiter, &checked, now).await {
+                Ok(true) => {
+                    metrics::challenge("solved", level);
+                    self.proven.store(true, Ordering::Release);
+                    return Ok(());
+                }
+                Ok(false) => challenge::Failure::Replayed,
+                Err(_) => return Err(PortalError::Unavailable),
+            },
+            Err(failure) => failure,
+        };
+        metrics::challenge(failure.label(), level);
+        tracing::info!(event = "challenge_refused", reason = failure.label(), level, net = %self.net);
+        Err(PortalError::ChallengeRequired {
+            minutes: minutes(until(pressure.until, now)),
+        })
     }
 
     /// What a spent budget means for this request: the error the trader

@@ -72,9 +72,22 @@ impl Rig {
         StepContext::new(
             self.state.clone(),
             FlowSession(self.session.clone(), self.state.sealer.clone()),
-            ClientNet::of([192, 0, 2, 1].into(), 64),
+            self.net(),
             Now::read(),
         )
+    }
+
+    /// The network every post of these tests comes from.
+    fn net(&self) -> ClientNet {
+        ClientNet::of([192, 0, 2, 1].into(), 64)
+    }
+
+    /// A code post carrying a proof of work.
+    async fn code_with_proof(&self, code: &str, proof: &str) -> Result<&'static str, PortalError> {
+        let mut ctx = self.ctx();
+        ctx.proof = Some(proof.to_string());
+        let decision = code::decide(&ctx, code.into()).await;
+        self.carry_out(decision).await
     }
 
     /// Carry a decision out as the runner does: where the trader goes,
@@ -131,7 +144,7 @@ impl Rig {
     /// What the page for `step` would render now.
     async fn view(&self, step: Step) -> PageView {
         let session = FlowSession(self.session.clone(), self.state.sealer.clone());
-        super::load_page(self.state.clone(), session, step)
+        super::load_page(self.state.clone(), session, step, Some(self.net()))
             .await
             .unwrap()
     }
@@ -217,7 +230,8 @@ async fn without_decoys_an_unknown_login_goes_on_to_the_code_page() {
 
 #[tokio::test]
 async fn five_wrong_answers_end_the_flow_with_a_lockout() {
-    let rig = Rig::new(&[]).await;
+    // Proofs of work off: the fifth wrong answer would ask for one.
+    let rig = Rig::new(&[("PORTAL_CHALLENGE_AT_PERCENT", "0")]).await;
     rig.login("alice").await.unwrap();
     for _ in 0..4 {
         assert_eq!(rig.answer("wrong").await, Err(PortalError::WrongAnswer));
@@ -367,7 +381,8 @@ async fn a_password_refused_or_never_sent_keeps_the_form_and_the_token() {
 #[tokio::test]
 async fn every_refusal_of_step_b_is_a_wrong_answer_for_real_and_decoy_flows() {
     for shape in RejectionShape::ALL {
-        let rig = Rig::new(&[]).await;
+        // Proofs of work off: the fifth wrong answer would ask for one.
+        let rig = Rig::new(&[("PORTAL_CHALLENGE_AT_PERCENT", "0")]).await;
         rig.login("alice").await.unwrap();
         rig.fault(SandboxEndpoint::Reset, FaultMode::Rejected { shape });
         assert_eq!(
@@ -435,4 +450,77 @@ async fn a_repeat_of_the_sent_password_that_does_not_sign_in_stays_unsure() {
     assert_eq!(rig.password(NEW).await, Ok(Step::Password.path()));
     assert!(rig.view(Step::Password).await.password_sent);
     assert_eq!(rig.sandbox.calls().password, before.password);
+}
+
+/// The proof a browser would post for a page's challenge.
+fn solved(challenge_json: &str) -> String {
+    use base64::Engine;
+    let challenge: altcha::Challenge = serde_json::from_str(challenge_json).unwrap();
+    let solution = altcha::solve_challenge(altcha::SolveChallengeOptions::new(&challenge))
+        .unwrap()
+        .unwrap();
+    let payload = altcha::Payload {
+        challenge,
+        solution,
+    };
+    base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(&payload).unwrap())
+}
+
+#[tokio::test]
+async fn a_step_near_its_budget_asks_for_a_proof_of_work_spent_once() {
+    let rig = Rig::new(&[
+        ("PORTAL_WRONG_CODES_PER_NETWORK_PER_HOUR", "5"),
+        ("PORTAL_CHALLENGE_COST", "100"),
+    ])
+    .await;
+    rig.login("alice").await.unwrap();
+    rig.answer("Peterson").await.unwrap();
+    // Calm: no challenge on the page, none asked of a post.
+    assert_eq!(rig.view(Step::Code).await.challenge, None);
+    for _ in 0..4 {
+        assert_eq!(rig.code("000000").await, Err(PortalError::WrongCode));
+    }
+    // The network has spent 4 of its 5 wrong codes: 80 %.
+    let before = rig.sandbox.calls();
+    let code = rig.latest_code("alice");
+    let refused = rig.code(&code).await;
+    assert!(
+        matches!(refused, Err(PortalError::ChallengeRequired { minutes }) if (1..=60).contains(&minutes)),
+        "{refused:?}"
+    );
+    assert_eq!(rig.sandbox.calls(), before, "nothing went upstream");
+    let challenge = rig
+        .view(Step::Code)
+        .await
+        .challenge
+        .expect("the page asks for a proof");
+    assert!(challenge.max_tries >= 1_500);
+    let proof = solved(&challenge.json);
+    assert_eq!(
+        rig.code_with_proof(&code, &proof).await,
+        Ok(Step::Password.path())
+    );
+    assert_eq!(rig.sandbox.calls().code, before.code + 1);
+
+    // The same proof in another flow of the same network: spent.
+    let other = rig.another_browser();
+    other.login("alice").await.unwrap();
+    other.answer("Peterson").await.unwrap();
+    let before = other.sandbox.calls();
+    let replayed = other
+        .code_with_proof(&other.latest_code("alice"), &proof)
+        .await;
+    assert!(
+        matches!(replayed, Err(PortalError::ChallengeRequired { .. })),
+        "{replayed:?}"
+    );
+    assert_eq!(other.sandbox.calls(), before);
+    // A fresh one from its own page goes through.
+    let fresh = other.view(Step::Code).await.challenge.unwrap();
+    assert_eq!(
+        other
+            .code_with_proof(&other.latest_code("alice"), &solved(&fresh.json))
+            .await,
+        Ok(Step::Password.path())
+    );
 }

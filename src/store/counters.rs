@@ -52,6 +52,9 @@ pub enum CounterKey {
     /// The lease that lets one step of a flow run at a time, per hashed
     /// session id.
     StepLease(String),
+    /// A proof of work already spent, per challenge nonce: held until the
+    /// challenge expires, so a solution counts once across instances.
+    ChallengeSpent(String),
 }
 
 impl CounterKey {
@@ -67,6 +70,7 @@ impl CounterKey {
             CounterKey::PortalCodeEmails => "portal-code-emails".to_string(),
             CounterKey::AbuseReported(budget) => format!("abuse-reported:{budget}"),
             CounterKey::StepLease(session) => format!("step-lease:{session}"),
+            CounterKey::ChallengeSpent(nonce) => format!("challenge-spent:{nonce}"),
         }
     }
 }

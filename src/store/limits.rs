@@ -160,6 +160,114 @@ impl Budgets {
     }
 }
 
+/// When a step asks the browser for a proof of work, and how hard
+/// (security: `proof-of-work`): once a budget the step spends holds
+/// `at_percent` of its events, at [`Level::Normal`]; halfway from there to
+/// full, [`Level::Raised`]; full (a portal-wide budget still serving clean
+/// networks), [`Level::High`]. Below it, no trader ever sees one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengePolicy {
+    /// 0 turns proofs of work off.
+    pub at_percent: u32,
+    /// PBKDF2 iterations per try.
+    pub cost: u32,
+}
+
+impl Default for ChallengePolicy {
+    fn default() -> Self {
+        Self {
+            at_percent: 80,
+            cost: 1000,
+        }
+    }
+}
+
+/// How hard a proof of work is: how many tries the browser makes, on
+/// average (each one PBKDF2 with [`ChallengePolicy::cost`] iterations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Normal,
+    Raised,
+    High,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Normal, Level::Raised, Level::High];
+
+    /// The counters a challenge of this level hides its answer among: the
+    /// browser counts up from 0, so it makes about the range's middle in
+    /// tries, never more than its end.
+    pub fn counters(self) -> std::ops::RangeInclusive<u32> {
+        match self {
+            Level::Normal => 500..=1_500,
+            Level::Raised => 2_000..=6_000,
+            Level::High => 8_000..=24_000,
+        }
+    }
+
+    /// The metric's `level` label, and the name signed into a challenge.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Normal => "normal",
+            Level::Raised => "raised",
+            Level::High => "high",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|level| level.label() == label)
+    }
+}
+
+impl ChallengePolicy {
+    /// The level a budget asks for with `count` of its `max` events
+    /// already in the window, if any.
+    pub fn level(&self, count: u32, max: u32) -> Option<Level> {
+        if self.at_percent == 0 {
+            return None;
+        }
+        let max = u64::from(max.max(1));
+        let percent = u64::from(count) * 100 / max;
+        let at = u64::from(self.at_percent.min(100));
+        if u64::from(count) >= max {
+            Some(Level::High)
+        } else if percent >= at.midpoint(100) {
+            Some(Level::Raised)
+        } else if percent >= at {
+            Some(Level::Normal)
+        } else {
+            None
+        }
+    }
+}
+
+/// What a step's budgets ask of the browser now: a proof of work of
+/// `level`, until `until` at the latest (when every event that made the
+/// budget this full has left its window).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pressure {
+    pub level: Level,
+    pub until: Millis,
+}
+
+impl Pressure {
+    /// The harder of two pressures, and the later end.
+    pub fn max(self, other: Pressure) -> Pressure {
+        Pressure {
+            level: self.level.max(other.level),
+            until: self.until.max(other.until),
+        }
+    }
+
+    pub fn join(a: Option<Pressure>, b: Option<Pressure>) -> Option<Pressure> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, None) => a,
+            (None, b) => b,
+        }
+    }
+}
+
 /// The network a client counts as (security: `network-grouped-addresses`):
 /// an IPv4 address, or the IPv6 prefix of `ipv6_prefix` bits (IPv4-mapped
 /// IPv6 counts as IPv4). One attacker with a /64 is one network.
@@ -240,6 +348,45 @@ impl Limiter {
 
     pub fn budgets(&self) -> Budgets {
         self.budgets
+    }
+
+    /// How full these budgets are now, as the proof of work they ask for
+    /// (read only: nothing is spent). One store read per budget.
+    pub async fn pressure(
+        &self,
+        asks: &[(Budget, String)],
+        policy: &ChallengePolicy,
+        now: Millis,
+    ) -> Result<Option<Pressure>, StoreError> {
+        let mut pressure = None;
+        for (budget, subject) in asks {
+            let window = budget.window();
+            let count = self
+                .counters
+                .window(&budget.key(subject), window, now)
+                .await?;
+            pressure = Pressure::join(
+                pressure,
+                self.pressure_of(*budget, count.count, policy, now),
+            );
+        }
+        Ok(pressure)
+    }
+
+    /// The pressure of one budget holding `count` events at `now`.
+    pub fn pressure_of(
+        &self,
+        budget: Budget,
+        count: u32,
+        policy: &ChallengePolicy,
+        now: Millis,
+    ) -> Option<Pressure> {
+        policy
+            .level(count, self.budgets.max(budget))
+            .map(|level| Pressure {
+                level,
+                until: now.saturating_add(millis(budget.window())),
+            })
     }
 
     /// Take one token for this network, or say how long until one is free.
@@ -371,6 +518,18 @@ impl Limiter {
                 now,
             )
             .await
+    }
+
+    /// Take the lease `key` for `holder` (any lease of one owner at a
+    /// time: a spent proof of work).
+    pub async fn lease_key(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        ttl: Duration,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        self.counters.lease(key, holder, ttl, now).await
     }
 
     /// Take the step lease of a session for `ttl` (security:
@@ -586,6 +745,47 @@ mod tests {
             );
             assert_eq!(wrong_answer(&limiter, "h1", t).await, None, "{i}");
         }
+    }
+
+    #[test]
+    fn a_proof_of_work_is_asked_from_80_percent_and_grows_to_full() {
+        let policy = ChallengePolicy::default();
+        assert_eq!(policy.level(23, 30), None);
+        assert_eq!(policy.level(24, 30), Some(Level::Normal));
+        assert_eq!(policy.level(26, 30), Some(Level::Normal));
+        assert_eq!(policy.level(27, 30), Some(Level::Raised));
+        assert_eq!(policy.level(30, 30), Some(Level::High));
+        assert_eq!(policy.level(90, 30), Some(Level::High));
+        assert_eq!(policy.level(3, 5), None);
+        assert_eq!(policy.level(4, 5), Some(Level::Normal));
+        let off = ChallengePolicy {
+            at_percent: 0,
+            ..policy
+        };
+        assert_eq!(off.level(30, 30), None);
+        for level in Level::ALL {
+            assert_eq!(Level::from_label(level.label()), Some(level));
+        }
+    }
+
+    #[tokio::test]
+    async fn pressure_reads_the_budgets_without_spending_them() {
+        let limiter = limiter();
+        let t0 = now_millis();
+        let policy = ChallengePolicy::default();
+        let asks = [(Budget::WrongCodes, "h1".to_string())];
+        for _ in 0..7 {
+            limiter.reserve(Budget::WrongCodes, "h1", t0).await.unwrap();
+        }
+        assert_eq!(limiter.pressure(&asks, &policy, t0).await.unwrap(), None);
+        limiter.reserve(Budget::WrongCodes, "h1", t0).await.unwrap();
+        let pressure = limiter.pressure(&asks, &policy, t0).await.unwrap().unwrap();
+        assert_eq!(pressure.level, Level::Normal);
+        assert_eq!(pressure.until, t0 + 60 * MIN);
+        assert_eq!(
+            limiter.pressure(&asks, &policy, t0).await.unwrap(),
+            Some(pressure)
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub const CSRF_REJECTED: &str = "portal_csrf_rejections_total";
 pub const ABUSE_SUSPECTED: &str = "portal_abuse_suspected_total";
 pub const RESET_LANDED_ELSEWHERE: &str = "portal_reset_landed_elsewhere_total";
 pub const BREACH_CHECKS: &str = "portal_breach_checks_total";
+pub const CHALLENGES: &str = "portal_challenges_total";
 pub const LIVE_SESSIONS: &str = "portal_live_sessions";
 pub use crate::store::health::STORE_ERRORS;
 pub use crate::store::redis::REPLICA_WAIT_TIMEOUTS;
@@ -92,6 +93,10 @@ fn describe() {
         BREACH_CHECKS,
         "New passwords looked up in the breached-password range API, by result"
     );
+    describe_counter!(
+        CHALLENGES,
+        "Proofs of work, by result (issued, solved, or why one failed) and level"
+    );
     describe_gauge!(
         LIVE_SESSIONS,
         "Sessions held by the store, with the pointers rotated ids leave for session_grace_secs"
@@ -137,6 +142,13 @@ fn status_label(status: StatusCode) -> &'static str {
 pub fn upstream_call(endpoint: Endpoint, outcome: &'static str, elapsed: Duration) {
     counter!(UPSTREAM_CALLS, "endpoint" => endpoint.as_str(), "outcome" => outcome).increment(1);
     histogram!(UPSTREAM_DURATION, "endpoint" => endpoint.as_str()).record(elapsed.as_secs_f64());
+}
+
+/// One proof of work: `issued` (a page asked for it), `solved` (a step
+/// accepted it), or why one was refused: `missing`, `malformed`, `forged`,
+/// `expired`, `too_easy`, `replayed`.
+pub fn challenge(result: &'static str, level: &'static str) {
+    counter!(CHALLENGES, "result" => result, "level" => level).increment(1);
 }
 
 /// One breached-password lookup: `breached`, `not_found`,

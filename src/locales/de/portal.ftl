@@ -146,3 +146,17 @@ decoy-3 = Wie lautet der Geburtsname Ihrer Mutter?
 decoy-4 = In welcher Stadt sind Sie geboren?
 decoy-5 = Welche Marke hatte Ihr erstes Auto?
 decoy-6 = Wie hieß Ihre Grundschule?
+
+## The proof of work a step asks for while the portal is under attack
+
+challenge-checking = Wir prüfen, dass Sie kein Roboter sind …
+challenge-done = Prüfung abgeschlossen. Sie können fortfahren.
+challenge-failed = Dieser Browser konnte die Prüfung nicht ausführen. Laden Sie die Seite neu oder verwenden Sie einen anderen Browser.
+challenge-noscript = { $minutes ->
+    [one] Gerade erreichen uns sehr viele Anfragen. Deshalb bittet dieser Schritt Ihren Browser um eine kurze automatische Prüfung, die zeigt, dass er kein Roboter ist. Die Prüfung braucht JavaScript, das in diesem Browser ausgeschaltet ist. Schalten Sie es ein und laden Sie die Seite neu, oder kommen Sie in spätestens { $minutes } Minute wieder: dann funktioniert dieser Schritt auch ohne.
+   *[other] Gerade erreichen uns sehr viele Anfragen. Deshalb bittet dieser Schritt Ihren Browser um eine kurze automatische Prüfung, die zeigt, dass er kein Roboter ist. Die Prüfung braucht JavaScript, das in diesem Browser ausgeschaltet ist. Schalten Sie es ein und laden Sie die Seite neu, oder kommen Sie in spätestens { $minutes } Minuten wieder: dann funktioniert dieser Schritt auch ohne.
+}
+error-challenge-required = { $minutes ->
+    [one] Ihr Browser muss zuerst eine kurze Prüfung abschließen, die zeigt, dass Sie kein Roboter sind. Warten Sie, bis die Prüfung abgeschlossen ist, und versuchen Sie es dann erneut. Ohne JavaScript funktioniert dieser Schritt in spätestens { $minutes } Minute wieder.
+   *[other] Ihr Browser muss zuerst eine kurze Prüfung abschließen, die zeigt, dass Sie kein Roboter sind. Warten Sie, bis die Prüfung abgeschlossen ist, und versuchen Sie es dann erneut. Ohne JavaScript funktioniert dieser Schritt in spätestens { $minutes } Minuten wieder.
+}

@@ -148,3 +148,17 @@ decoy-3 = What is your mother's maiden name?
 decoy-4 = What city were you born in?
 decoy-5 = What was the make of your first car?
 decoy-6 = What was the name of your elementary school?
+
+## The proof of work a step asks for while the portal is under attack
+
+challenge-checking = Checking that you are not a robot…
+challenge-done = Check complete. You can go on.
+challenge-failed = This browser could not run the check. Reload the page to try again, or use another browser.
+challenge-noscript = { $minutes ->
+    [one] Many requests are reaching us right now, so this step asks your browser for a short automatic check that proves it is not a robot. The check needs JavaScript, which is off in this browser. Turn it on and reload the page, or come back within { $minutes } minute: then this step works without it.
+   *[other] Many requests are reaching us right now, so this step asks your browser for a short automatic check that proves it is not a robot. The check needs JavaScript, which is off in this browser. Turn it on and reload the page, or come back within { $minutes } minutes: then this step works without it.
+}
+error-challenge-required = { $minutes ->
+    [one] Your browser needs to finish a quick check before we go on: it proves you are not a robot. Wait until it says the check is complete, then try again. Without JavaScript, this step works again within { $minutes } minute.
+   *[other] Your browser needs to finish a quick check before we go on: it proves you are not a robot. Wait until it says the check is complete, then try again. Without JavaScript, this step works again within { $minutes } minutes.
+}

@@ -146,3 +146,17 @@ decoy-3 = ¿Cuál es el primer apellido de su madre?
 decoy-4 = ¿En qué ciudad nació?
 decoy-5 = ¿De qué marca era su primer automóvil?
 decoy-6 = ¿Cómo se llamaba su escuela primaria?
+
+## The proof of work a step asks for while the portal is under attack
+
+challenge-checking = Comprobando que no es un robot…
+challenge-done = Comprobación terminada. Puede continuar.
+challenge-failed = Este navegador no pudo hacer la comprobación. Vuelva a cargar la página o use otro navegador.
+challenge-noscript = { $minutes ->
+    [one] Ahora mismo recibimos muchas solicitudes, así que este paso pide a su navegador una breve comprobación automática que demuestra que no es un robot. La comprobación necesita JavaScript, que está desactivado en este navegador. Actívelo y vuelva a cargar la página, o vuelva en { $minutes } minuto como máximo: entonces este paso funcionará sin él.
+   *[other] Ahora mismo recibimos muchas solicitudes, así que este paso pide a su navegador una breve comprobación automática que demuestra que no es un robot. La comprobación necesita JavaScript, que está desactivado en este navegador. Actívelo y vuelva a cargar la página, o vuelva en { $minutes } minutos como máximo: entonces este paso funcionará sin él.
+}
+error-challenge-required = { $minutes ->
+    [one] Su navegador debe terminar una breve comprobación antes de continuar: demuestra que no es un robot. Espere a que diga que la comprobación ha terminado y vuelva a intentarlo. Sin JavaScript, este paso vuelve a funcionar en { $minutes } minuto como máximo.
+   *[other] Su navegador debe terminar una breve comprobación antes de continuar: demuestra que no es un robot. Espere a que diga que la comprobación ha terminado y vuelva a intentarlo. Sin JavaScript, este paso vuelve a funcionar en { $minutes } minutos como máximo.
+}

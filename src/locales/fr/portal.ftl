@@ -146,3 +146,17 @@ decoy-3 = Quel est le nom de jeune fille de votre mère ?
 decoy-4 = Quelle est votre ville de naissance ?
 decoy-5 = Quelle était la marque de votre première voiture ?
 decoy-6 = Quel était le nom de votre école primaire ?
+
+## The proof of work a step asks for while the portal is under attack
+
+challenge-checking = Nous vérifions que vous n’êtes pas un robot…
+challenge-done = Vérification terminée. Vous pouvez continuer.
+challenge-failed = Ce navigateur n’a pas pu effectuer la vérification. Rechargez la page ou utilisez un autre navigateur.
+challenge-noscript = { $minutes ->
+    [one] Nous recevons beaucoup de demandes en ce moment : cette étape demande donc à votre navigateur une courte vérification automatique qui prouve qu’il n’est pas un robot. Cette vérification a besoin de JavaScript, désactivé dans ce navigateur. Activez-le et rechargez la page, ou revenez d’ici { $minutes } minute au plus : cette étape fonctionnera alors sans.
+   *[other] Nous recevons beaucoup de demandes en ce moment : cette étape demande donc à votre navigateur une courte vérification automatique qui prouve qu’il n’est pas un robot. Cette vérification a besoin de JavaScript, désactivé dans ce navigateur. Activez-le et rechargez la page, ou revenez d’ici { $minutes } minutes au plus : cette étape fonctionnera alors sans.
+}
+error-challenge-required = { $minutes ->
+    [one] Votre navigateur doit d’abord terminer une courte vérification qui prouve que vous n’êtes pas un robot. Attendez qu’elle soit terminée, puis réessayez. Sans JavaScript, cette étape fonctionne de nouveau d’ici { $minutes } minute au plus.
+   *[other] Votre navigateur doit d’abord terminer une courte vérification qui prouve que vous n’êtes pas un robot. Attendez qu’elle soit terminée, puis réessayez. Sans JavaScript, cette étape fonctionne de nouveau d’ici { $minutes } minutes au plus.
+}

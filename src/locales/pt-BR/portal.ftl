@@ -146,3 +146,17 @@ decoy-3 = Qual é o sobrenome de solteira da sua mãe?
 decoy-4 = Em que cidade você nasceu?
 decoy-5 = Qual era a marca do seu primeiro carro?
 decoy-6 = Qual era o nome da sua primeira escola?
+
+## The proof of work a step asks for while the portal is under attack
+
+challenge-checking = Verificando que você não é um robô…
+challenge-done = Verificação concluída. Você pode continuar.
+challenge-failed = Este navegador não conseguiu fazer a verificação. Recarregue a página ou use outro navegador.
+challenge-noscript = { $minutes ->
+    [one] Estamos recebendo muitas solicitações agora, por isso esta etapa pede ao seu navegador uma verificação automática rápida que prova que ele não é um robô. A verificação precisa de JavaScript, que está desativado neste navegador. Ative-o e recarregue a página, ou volte em até { $minutes } minuto: então esta etapa funcionará sem ele.
+   *[other] Estamos recebendo muitas solicitações agora, por isso esta etapa pede ao seu navegador uma verificação automática rápida que prova que ele não é um robô. A verificação precisa de JavaScript, que está desativado neste navegador. Ative-o e recarregue a página, ou volte em até { $minutes } minutos: então esta etapa funcionará sem ele.
+}
+error-challenge-required = { $minutes ->
+    [one] Seu navegador precisa concluir uma verificação rápida antes de continuarmos: ela prova que você não é um robô. Espere até ela dizer que a verificação foi concluída e tente de novo. Sem JavaScript, esta etapa volta a funcionar em até { $minutes } minuto.
+   *[other] Seu navegador precisa concluir uma verificação rápida antes de continuarmos: ela prova que você não é um robô. Espere até ela dizer que a verificação foi concluída e tente de novo. Sem JavaScript, esta etapa volta a funcionar em até { $minutes } minutos.
+}
