@@ -109,7 +109,11 @@ async fn limits_add_up_across_instances_on_redis() {
     let sandbox = Sandbox::start(BIN).await;
     let redis = Redis::start().await;
     // Wide per-address buckets here; they get their own check below.
-    let wide = [("PORTAL_IP_BURST", "1000")];
+    // Proofs of work off: the fifth wrong answer would ask for one.
+    let wide = [
+        ("PORTAL_IP_BURST", "1000"),
+        ("PORTAL_CHALLENGE_AT_PERCENT", "0"),
+    ];
     let a = start(&sandbox, &redis.url, &wide).await;
     let b = start(&sandbox, &redis.url, &wide).await;
 
@@ -183,7 +187,11 @@ async fn lockouts_survive_a_restart_on_sqlite() {
     let store = format!("sqlite:{}", dir.file("portal.db"));
     // No PORTAL_HMAC_KEY: the file keeps a generated one, so the restarted
     // portal hashes alice alike and finds her lockout.
-    let no_key = [("PORTAL_HMAC_KEY", "")];
+    // Proofs of work off: the fifth wrong answer would ask for one.
+    let no_key = [
+        ("PORTAL_HMAC_KEY", ""),
+        ("PORTAL_CHALLENGE_AT_PERCENT", "0"),
+    ];
     let first = start(&sandbox, &store, &no_key).await;
     let cookie = first
         .post("/api/login", "", &[("login", "alice")])

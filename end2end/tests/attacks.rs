@@ -130,8 +130,9 @@ async fn wrong_answers(portals: &[Arc<Portal>], sandbox: &SandboxClient) {
     while let Some(answer) = posts.join_next().await {
         let answer = answer.unwrap();
         // Refused by the login's wrong-answer window, or by its code-email
-        // window (an answer may send a code, so it reserves one too).
-        if ["TooManyAttempts", "TooManyCodes"]
+        // window (an answer may send a code, so it reserves one too), or,
+        // with the window 80 % full, for want of a proof of work.
+        if ["TooManyAttempts", "TooManyCodes", "ChallengeRequired"]
             .iter()
             .any(|refusal| answer.error().contains(refusal))
         {
@@ -292,9 +293,12 @@ async fn guess_from(portal: &Portal, client: &str, login: &str) -> Answer {
 
 #[tokio::test]
 async fn the_portal_wide_wrong_code_budget_is_loud_and_spares_clean_networks() {
+    // Proofs of work off: this is the budget itself (past it, a clean
+    // network proves work first: tests/challenge.rs).
     let portal = start_portal(&[
         ("PORTAL_TRUSTED_PROXIES", "127.0.0.1"),
         ("PORTAL_PORTAL_WRONG_CODES_PER_10_MIN", "5"),
+        ("PORTAL_CHALLENGE_AT_PERCENT", "0"),
     ])
     .await;
     let sandbox = portal.sandbox().clone();
@@ -407,7 +411,8 @@ async fn without_decoys_a_known_and_an_unknown_login_meet_the_same_code_email_wi
 #[tokio::test]
 async fn every_shape_of_a_step_b_refusal_is_a_counted_wrong_answer() {
     for shape in ["bare", "without_codes", "other_code"] {
-        let portal = start_portal(&[]).await;
+        // Proofs of work off: the fifth wrong answer would ask for one.
+        let portal = start_portal(&[("PORTAL_CHALLENGE_AT_PERCENT", "0")]).await;
         let sandbox = portal.sandbox();
         let fault = serde_json::json!({ "mode": { "kind": "rejected", "shape": shape } });
         assert!(sandbox.set_fault("reset", fault).await.is_success());

@@ -68,6 +68,7 @@
           derivedKey: keys[found],
           time: Math.round(performance.now() - started),
         };
+        box.dataset.ms = String(solution.time);
         return btoa(JSON.stringify({ challenge, solution }));
       }
       if (bar) bar.value = Math.min(99, Math.round((100 * counter) / maxTries));
@@ -81,7 +82,7 @@
     (payload) => {
       solved = payload;
       for (const field of fields) field.value = payload;
-      if (bar) bar.value = 100;
+      if (bar) bar.hidden = true;
       say("done");
       box.dataset.solved = "true";
       for (const [form, submitter] of waiting.splice(0)) form.requestSubmit(submitter);
