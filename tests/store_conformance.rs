@@ -206,6 +206,21 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
     }
     let w = counters.window(&key, window, t0 + 2 * MIN).await.unwrap();
     assert_eq!((w.count, w.oldest), (3, Some(t0)), "{engine}");
+    // Several windows read at once, each with its own length; a key never
+    // counted reads 0.
+    let unseen = CounterKey::WrongCodes(format!("{engine}-unseen"));
+    let read = counters
+        .counts(
+            &[
+                (key.clone(), window),
+                (unseen, window),
+                (key.clone(), Duration::from_secs(90)),
+            ],
+            t0 + 2 * MIN,
+        )
+        .await
+        .unwrap();
+    assert_eq!(read, [3, 0, 2], "{engine}");
     // The first event leaves the window exactly one window later.
     let w = counters
         .window(&key, window, t0 + millis(window))

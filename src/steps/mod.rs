@@ -93,6 +93,10 @@ async fn challenge_for(
     now: outcome::Now,
 ) -> Option<ChallengeView> {
     let net = net?;
+    let policy = &state.challenges.policy;
+    if policy.at_percent == 0 {
+        return None;
+    }
     let ident = login.map_or_else(String::new, |login| {
         identity::ident_hash(state.hmac_key.expose(), login)
     });
@@ -107,7 +111,6 @@ async fn challenge_for(
     if asks.is_empty() {
         return None;
     }
-    let policy = &state.challenges.policy;
     let pressure = state
         .limiter
         .pressure(&asks, policy, now.millis())

@@ -199,6 +199,21 @@ pub trait Counters: Send + Sync {
         now: Millis,
     ) -> Result<WindowCount, StoreError>;
 
+    /// How many events each `(key, window)` holds in the window ending at
+    /// `now`, read only, in one store call where the engine allows (the
+    /// pressure a page reads to decide on a proof of work).
+    async fn counts(
+        &self,
+        asks: &[(CounterKey, Duration)],
+        now: Millis,
+    ) -> Result<Vec<u32>, StoreError> {
+        let mut counts = Vec::with_capacity(asks.len());
+        for (key, window) in asks {
+            counts.push(self.window(key, *window, now).await?.count);
+        }
+        Ok(counts)
+    }
+
     /// The lockout stored for `key`, unless forgotten.
     async fn lockout(
         &self,
@@ -272,6 +287,14 @@ impl Counters for Watched {
         now: Millis,
     ) -> Result<WindowCount, StoreError> {
         self.health.watch(self.inner.window(key, window, now)).await
+    }
+
+    async fn counts(
+        &self,
+        asks: &[(CounterKey, Duration)],
+        now: Millis,
+    ) -> Result<Vec<u32>, StoreError> {
+        self.health.watch(self.inner.counts(asks, now)).await
     }
 
     async fn lockout(

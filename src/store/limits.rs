@@ -199,9 +199,9 @@ impl Level {
     /// tries, never more than its end.
     pub fn counters(self) -> std::ops::RangeInclusive<u32> {
         match self {
-            Level::Normal => 500..=1_500,
-            Level::Raised => 2_000..=6_000,
-            Level::High => 8_000..=24_000,
+            Level::Normal => 300..=1_000,
+            Level::Raised => 1_500..=4_500,
+            Level::High => 5_000..=15_000,
         }
     }
 
@@ -351,26 +351,24 @@ impl Limiter {
     }
 
     /// How full these budgets are now, as the proof of work they ask for
-    /// (read only: nothing is spent). One store read per budget.
+    /// (read only: nothing is spent), in one store call.
     pub async fn pressure(
         &self,
         asks: &[(Budget, String)],
         policy: &ChallengePolicy,
         now: Millis,
     ) -> Result<Option<Pressure>, StoreError> {
-        let mut pressure = None;
-        for (budget, subject) in asks {
-            let window = budget.window();
-            let count = self
-                .counters
-                .window(&budget.key(subject), window, now)
-                .await?;
-            pressure = Pressure::join(
-                pressure,
-                self.pressure_of(*budget, count.count, policy, now),
-            );
-        }
-        Ok(pressure)
+        let keys: Vec<(CounterKey, Duration)> = asks
+            .iter()
+            .map(|(budget, subject)| (budget.key(subject), budget.window()))
+            .collect();
+        let counts = self.counters.counts(&keys, now).await?;
+        Ok(asks
+            .iter()
+            .zip(counts)
+            .fold(None, |pressure, ((budget, _), count)| {
+                Pressure::join(pressure, self.pressure_of(*budget, count, policy, now))
+            }))
     }
 
     /// The pressure of one budget holding `count` events at `now`.

@@ -49,6 +49,15 @@ if oldest[2] then return {n, tonumber(oldest[2])} end
 return {n}
 ";
 
+/// Each key's events since its own `ARGV[i]` (exclusive), read only.
+const COUNTS: &str = r"
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = redis.call('ZCOUNT', key, '(' .. ARGV[i], '+inf')
+end
+return out
+";
+
 const RESERVE: &str = r"
 local now = tonumber(ARGV[1])
 local len = tonumber(ARGV[2])
@@ -299,6 +308,34 @@ impl Counters for RedisDb {
                 .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
             oldest: reply.get(1).copied(),
         })
+    }
+
+    async fn counts(
+        &self,
+        asks: &[(CounterKey, Duration)],
+        now: Millis,
+    ) -> Result<Vec<u32>, StoreError> {
+        if asks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = asks
+            .iter()
+            .map(|(key, _)| format!("{PREFIX}{}", key.as_key()))
+            .collect();
+        let since: Vec<Value> = asks
+            .iter()
+            .map(|(_, window)| (now - millis(*window)).into())
+            .collect();
+        let reply: Vec<i64> = self
+            .pool
+            .next()
+            .eval(COUNTS, keys, since)
+            .await
+            .map_err(failed)?;
+        Ok(reply
+            .into_iter()
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .collect())
     }
 
     async fn lockout(

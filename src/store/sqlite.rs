@@ -298,6 +298,27 @@ impl Counters for SqliteDb {
         .await
     }
 
+    async fn counts(
+        &self,
+        asks: &[(CounterKey, Duration)],
+        now: Millis,
+    ) -> Result<Vec<u32>, StoreError> {
+        let asks: Vec<(String, Millis)> = asks
+            .iter()
+            .map(|(key, window)| (key.as_key(), now - millis(*window)))
+            .collect();
+        self.read(move |tx| {
+            let mut select = tx
+                .prepare_cached("select count(*) from counter_events where key = ?1 and at > ?2")?;
+            asks.iter()
+                .map(|(key, since)| {
+                    select.query_row(params![key, since], |row| Ok(count(row.get(0)?)))
+                })
+                .collect()
+        })
+        .await
+    }
+
     async fn lockout(
         &self,
         key: &CounterKey,
