@@ -58,21 +58,41 @@ end
 return out
 ";
 
-const RESERVE: &str = r"
+/// Take one event in each key's window that has room, in one script (one
+/// round trip for a call's budgets, atomic as a whole): ARGV is `now`, then `len, max, id` per key; the reply is `taken, n,
+/// oldest` per key (`oldest` -1 when the window is empty or taken).
+const RESERVE_MANY: &str = r"
 local now = tonumber(ARGV[1])
-local len = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - len)
-local n = redis.call('ZCARD', KEYS[1])
-if n >= max then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  if oldest[2] then return {0, n, tonumber(oldest[2])} end
-  return {0, n}
+local out = {}
+for i, key in ipairs(KEYS) do
+  local len = tonumber(ARGV[3 * i - 1])
+  local max = tonumber(ARGV[3 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - len)
+  local n = redis.call('ZCARD', key)
+  if n >= max then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    out[#out + 1] = 0
+    out[#out + 1] = n
+    out[#out + 1] = oldest[2] and tonumber(oldest[2]) or -1
+  else
+    redis.call('ZADD', key, now, ARGV[3 * i + 1])
+    redis.call('PEXPIRE', key, len)
+    out[#out + 1] = 1
+    out[#out + 1] = n + 1
+    out[#out + 1] = -1
+  end
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], len)
-return {1, n + 1}
+return out
 ";
+
+/// Give reserved events back: `ZREM KEYS[i] ARGV[i]` for each.
+const RELEASE_MANY: &str = r"
+for i, key in ipairs(KEYS) do
+  redis.call('ZREM', key, ARGV[i])
+end
+return #KEYS
+";
+
 /// Take the lease, or extend it for the holder that has it.
 const LEASE: &str = r"
 local held = redis.call('GET', KEYS[1])
@@ -213,44 +233,6 @@ impl RedisDb {
     /// Session writes whose replica wait timed out since the start.
     pub fn replica_wait_timeouts(&self) -> u64 {
         self.lag.timeouts.load(Ordering::Relaxed)
-    }
-
-    /// One reservation: the RESERVE script on one key.
-    async fn reserve_one(
-        &self,
-        key: &CounterKey,
-        window: Duration,
-        max: u32,
-        now: Millis,
-    ) -> Result<Result<Reserved, WindowCount>, StoreError> {
-        let id = format!("{now}-{:016x}", rand::random::<u64>());
-        let reply: Vec<i64> = self
-            .script(
-                RESERVE,
-                key.as_key(),
-                vec![
-                    now.into(),
-                    millis(window).into(),
-                    i64::from(max).into(),
-                    id.clone().into(),
-                ],
-            )
-            .await?;
-        let count = |n: &i64| u32::try_from(*n).unwrap_or(u32::MAX);
-        match reply.as_slice() {
-            [1, n, ..] => Ok(Ok(Reserved {
-                key: key.clone(),
-                id,
-                count: count(n),
-            })),
-            [_, n, rest @ ..] => Ok(Err(WindowCount {
-                count: count(n),
-                oldest: rest.first().copied(),
-            })),
-            _ => Err(StoreError::new(
-                "redis: unexpected reply to the reserve script",
-            )),
-        }
     }
 
     async fn script<R: FromValue>(
@@ -399,22 +381,69 @@ impl Counters for RedisDb {
         asks: &[Ask],
         now: Millis,
     ) -> Result<Vec<Result<Reserved, WindowCount>>, StoreError> {
-        let mut taken = Vec::with_capacity(asks.len());
-        for ask in asks {
-            taken.push(self.reserve_one(&ask.key, ask.window, ask.max, now).await?);
+        if asks.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(taken)
+        let ids: Vec<String> = asks
+            .iter()
+            .map(|_| format!("{now}-{:016x}", rand::random::<u64>()))
+            .collect();
+        let keys: Vec<String> = asks
+            .iter()
+            .map(|ask| format!("{PREFIX}{}", ask.key.as_key()))
+            .collect();
+        let mut args: Vec<Value> = vec![now.into()];
+        for (ask, id) in asks.iter().zip(&ids) {
+            args.push(millis(ask.window).into());
+            args.push(i64::from(ask.max).into());
+            args.push(id.clone().into());
+        }
+        let reply: Vec<i64> = self
+            .pool
+            .next()
+            .eval(RESERVE_MANY, keys, args)
+            .await
+            .map_err(failed)?;
+        if reply.len() != 3 * asks.len() {
+            return Err(StoreError::new(
+                "redis: unexpected reply to the reserve script",
+            ));
+        }
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(asks
+            .iter()
+            .zip(ids)
+            .zip(reply.chunks(3))
+            .map(|((ask, id), answer)| match answer {
+                [1, n, _] => Ok(Reserved {
+                    key: ask.key.clone(),
+                    id,
+                    count: count(*n),
+                }),
+                [_, n, oldest] => Err(WindowCount {
+                    count: count(*n),
+                    oldest: (*oldest >= 0).then_some(*oldest),
+                }),
+                _ => Err(WindowCount::default()),
+            })
+            .collect())
     }
 
     async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
-        for one in reserved {
-            let _: i64 = self
-                .pool
-                .next()
-                .zrem(format!("{PREFIX}{}", one.key.as_key()), one.id.clone())
-                .await
-                .map_err(failed)?;
+        if reserved.is_empty() {
+            return Ok(());
         }
+        let keys: Vec<String> = reserved
+            .iter()
+            .map(|one| format!("{PREFIX}{}", one.key.as_key()))
+            .collect();
+        let ids: Vec<Value> = reserved.iter().map(|one| one.id.clone().into()).collect();
+        let _: i64 = self
+            .pool
+            .next()
+            .eval(RELEASE_MANY, keys, ids)
+            .await
+            .map_err(failed)?;
         Ok(())
     }
 
