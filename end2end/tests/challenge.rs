@@ -9,7 +9,7 @@ use std::process::Command;
 use base64::Engine;
 use end2end::{portal_bin, start_portal, Browser, JsMode, PHONE};
 use hmac::{Hmac, Mac};
-use portal_harness::{Portal, Redis, Sandbox, TempDir};
+use portal_harness::{Answer, Portal, Redis, Sandbox, TempDir};
 use sha2::Sha256;
 
 /// A network may guess 5 wrong codes an hour; 4 make it 80 % full.
@@ -157,6 +157,13 @@ async fn at_code_with_proof(portal: &Portal, login: &str) -> (String, String) {
     (started.cookie, payload(&challenge, &solve(&challenge)))
 }
 
+/// A code post carrying `proof`.
+async fn code_with_proof(portal: &Portal, cookie: &str, code: &str, proof: &str) -> Answer {
+    portal
+        .post("/api/code", cookie, &[("code", code), ("altcha", proof)])
+        .await
+}
+
 /// `portal_challenges_total` for `result`, summed over levels.
 async fn challenges(portal: &Portal, result: &str) -> u64 {
     let text = reqwest::get(format!("{}/metrics", portal.metrics))
@@ -214,26 +221,14 @@ async fn forged_expired_and_replayed_proofs_are_refused_across_two_instances() {
     forged.solution.derived_key = "00".repeat(32);
     let forged =
         base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(&forged).unwrap());
-    let refused = a
-        .post(
-            "/api/code",
-            &bare.cookie,
-            &[("code", &code), ("altcha", &forged)],
-        )
-        .await;
+    let refused = code_with_proof(a, &bare.cookie, &code, &forged).await;
     assert!(refused.error().contains("ChallengeRequired"), "{refused:?}");
     assert_eq!(code_calls().await, before, "nothing reached AutoShares");
     assert_eq!(challenges(a, "missing").await, 1);
     assert_eq!(challenges(a, "forged").await, 1);
 
     // Its own proof goes through on A...
-    let solved = a
-        .post(
-            "/api/code",
-            &refused.cookie,
-            &[("code", &code), ("altcha", &proof)],
-        )
-        .await;
+    let solved = code_with_proof(a, &refused.cookie, &code, &proof).await;
     assert_eq!(solved.location, "/password", "{solved:?}");
     assert_eq!(code_calls().await, before + 1);
     assert_eq!(challenges(a, "solved").await, 1);
@@ -241,9 +236,7 @@ async fn forged_expired_and_replayed_proofs_are_refused_across_two_instances() {
     // ...and replayed in another flow on B, is refused.
     let (y, own) = at_code_with_proof(b, "spray-1").await;
     let code = client.latest_code("spray-1").await;
-    let replayed = b
-        .post("/api/code", &y, &[("code", &code), ("altcha", &proof)])
-        .await;
+    let replayed = code_with_proof(b, &y, &code, &proof).await;
     assert!(
         replayed.error().contains("ChallengeRequired"),
         "{replayed:?}"
@@ -263,13 +256,7 @@ async fn forged_expired_and_replayed_proofs_are_refused_across_two_instances() {
     })
     .unwrap();
     let stale = payload(&expired, &solve(&expired));
-    let refused = b
-        .post(
-            "/api/code",
-            &replayed.cookie,
-            &[("code", &code), ("altcha", &stale)],
-        )
-        .await;
+    let refused = code_with_proof(b, &replayed.cookie, &code, &stale).await;
     assert!(refused.error().contains("ChallengeRequired"), "{refused:?}");
     assert_eq!(challenges(b, "expired").await, 1);
     assert_eq!(
@@ -279,13 +266,7 @@ async fn forged_expired_and_replayed_proofs_are_refused_across_two_instances() {
     );
 
     // Its own fresh proof goes through on B.
-    let solved = b
-        .post(
-            "/api/code",
-            &refused.cookie,
-            &[("code", &code), ("altcha", &own)],
-        )
-        .await;
+    let solved = code_with_proof(b, &refused.cookie, &code, &own).await;
     assert_eq!(solved.location, "/password", "{solved:?}");
     assert_eq!(code_calls().await, before + 2);
 }

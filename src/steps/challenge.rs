@@ -22,8 +22,7 @@ use altcha::{
 use base64::Engine;
 
 use super::identity::keyed;
-use super::outcome::Spend;
-use crate::flow::{ChallengeView, Step};
+use crate::flow::ChallengeView;
 use crate::store::counters::{millis, Millis};
 use crate::store::limits::{minutes, until, ChallengePolicy, Level, Limiter, Pressure};
 use crate::store::{CounterKey, StoreError};
@@ -185,17 +184,6 @@ impl Challenges {
             nonce: params.nonce.clone(),
             expires_at,
         })
-    }
-}
-
-/// What the posts of `step`'s page may spend: the budgets whose pressure
-/// puts a proof of work on the page.
-pub fn spends(step: Step) -> &'static [Spend] {
-    match step {
-        Step::Start => &[Spend::CodeEmail],
-        Step::Question => &[Spend::AnswerOrCodeEmail],
-        Step::Code => &[Spend::CodeGuess, Spend::CodeEmail],
-        Step::Password | Step::Done => &[],
     }
 }
 

@@ -100,7 +100,7 @@ async fn challenge_for(
     let ident = login.map_or_else(String::new, |login| {
         identity::ident_hash(state.hmac_key.expose(), login)
     });
-    let asks: Vec<_> = challenge::spends(step)
+    let asks: Vec<_> = outcome::spends(step)
         .iter()
         .flat_map(|&spend| outcome::asks(spend, &ident, net))
         // Without a login yet, only the network's and the portal's.

@@ -145,6 +145,17 @@ impl Spend {
     }
 }
 
+/// What the posts of `step`'s page may spend: the budgets whose pressure
+/// puts a proof of work on the page.
+pub fn spends(step: Step) -> &'static [Spend] {
+    match step {
+        Step::Start => &[Spend::CodeEmail],
+        Step::Question => &[Spend::AnswerOrCodeEmail],
+        Step::Code => &[Spend::CodeGuess, Spend::CodeEmail],
+        Step::Password | Step::Done => &[],
+    }
+}
+
 /// The budgets `spend` takes, each with its subject: the network for the
 /// per-network budget, the hashed login for the others (ignored by the
 /// portal-wide ones).
