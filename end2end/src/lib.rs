@@ -58,6 +58,37 @@ pub fn built_files(ext: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The Nu HTML Checker (npm `vnu-jar`, on Java) on these files: its
+/// errors, and its whole report. The one error allowed is "Bogus comment",
+/// for the `<!>` placeholder tachys 0.2.19 writes for every empty view
+/// (`()`, `None`, the end of a list: src/view/tuples.rs:40,
+/// src/view/iterators.rs:345, src/view/primitives.rs:86), in islands mode
+/// too; every other error is returned.
+pub fn nu_html_errors(files: &[PathBuf]) -> (Vec<String>, String) {
+    let jar = repo_root().join("end2end/node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.exists(),
+        "{} is missing: run .ci/portal setup",
+        jar.display()
+    );
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .args(files)
+        .output()
+        .expect("run java -jar vnu.jar");
+    let report =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let errors = report
+        .lines()
+        .filter(|line| line.contains("error"))
+        .filter(|line| !line.ends_with("error: Bogus comment."))
+        .map(str::to_string)
+        .collect();
+    (errors, report)
+}
+
 /// The release portal in sandbox mode, set up for browser tests, plus
 /// `extra` settings (the harness's environment, then these, then `extra`).
 pub async fn start_portal(extra: &[(&str, &str)]) -> Portal {
@@ -367,6 +398,18 @@ impl TestPage {
         );
     }
 
+    /// This browser's cookies, as a `Cookie` header.
+    pub async fn cookie_header(&self) -> String {
+        self.context
+            .cookies(None)
+            .await
+            .expect("the page's cookies")
+            .iter()
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// The current page as the server serves it to this browser (its
     /// cookies and language), without scripts, in a fresh page with
     /// JavaScript on and the page's origin as base (for its CSS).
@@ -377,15 +420,7 @@ impl TestPage {
         playwright_rs::protocol::Page,
     ) {
         let url = self.page.url();
-        let cookies = self
-            .context
-            .cookies(None)
-            .await
-            .expect("the page's cookies")
-            .iter()
-            .map(|c| format!("{}={}", c.name, c.value))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookies = self.cookie_header().await;
         let html = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

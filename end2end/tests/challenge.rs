@@ -87,6 +87,13 @@ end2end::in_both_modes! {
                 let expected = page.t_with("challenge-noscript", &[("minutes", 60)]);
                 assert_eq!(told, expected, "[{}]", page.lang);
                 page.assert_accessible("a proof of work, without JavaScript").await;
+                // Valid HTML, as the server sent it (the Nu HTML Checker).
+                let sent = portal.page("/code", &page.cookie_header().await).await;
+                assert!(sent.body.contains("id=\"challenge\""), "{}", sent.body);
+                let file = dir.join("challenge.html");
+                std::fs::write(&file, &sent.body).expect("write the page");
+                let (errors, _) = end2end::nu_html_errors(&[file]);
+                assert!(errors.is_empty(), "{errors:#?}");
                 page.screenshot("challenge-noscript").await;
                 // Posted anyway: refused with the same words, nothing upstream,
                 // the trader still on the step.

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use end2end::{repo_root, start_portal, Browser, JsMode, PHONE};
+use end2end::{start_portal, Browser, JsMode, PHONE};
 use playwright_rs::protocol::ResponseObject;
 
 /// A page's URL and its HTML as sent.
@@ -160,32 +160,8 @@ async fn every_page_passes_the_nu_html_checker() {
         );
     }
 
-    let jar = repo_root().join("end2end/node_modules/vnu-jar/build/dist/vnu.jar");
-    assert!(
-        jar.exists(),
-        "{} is missing: run .ci/portal setup",
-        jar.display()
-    );
     let files: Vec<_> = pages.iter().map(|(file, _)| file.clone()).collect();
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--format", "gnu"])
-        .args(&files)
-        .output()
-        .expect("run java -jar vnu.jar");
-    let report =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    // The one error allowed: "Bogus comment", for the `<!>` placeholder
-    // tachys 0.2.19 writes for every empty view (`()`, `None`, the end of a
-    // list: src/view/tuples.rs:40, src/view/iterators.rs:345,
-    // src/view/primitives.rs:86), in islands mode too. Every other error
-    // fails the test.
-    let errors: Vec<&str> = report
-        .lines()
-        .filter(|line| line.contains("error"))
-        .filter(|line| !line.ends_with("error: Bogus comment."))
-        .collect();
+    let (errors, report) = end2end::nu_html_errors(&files);
     let urls: Vec<String> = pages
         .iter()
         .map(|(file, url)| format!("{} = {url}", file.display()))
