@@ -191,15 +191,9 @@ impl Challenges {
 /// for a replay. The nonce is held until the challenge expires (after
 /// that, [`Challenges::check`] refuses it anyway).
 pub async fn spend(limiter: &Limiter, checked: &Checked, now: Millis) -> Result<bool, StoreError> {
-    let holder = format!("{:016x}", rand::random::<u64>());
     let ttl = until(checked.expires_at, now).max(Duration::from_secs(1));
     limiter
-        .lease_key(
-            &CounterKey::ChallengeSpent(checked.nonce.clone()),
-            &holder,
-            ttl,
-            now,
-        )
+        .once(&CounterKey::ChallengeSpent(checked.nonce.clone()), ttl, now)
         .await
 }
 

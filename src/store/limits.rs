@@ -503,31 +503,28 @@ impl Limiter {
     }
 
     /// The first time in a window that a portal-wide budget is crossed:
-    /// true once per window across every instance (a lease that lasts the
-    /// window, taken by a holder of its own each time: its holder could
-    /// renew it).
+    /// true once per window across every instance.
     pub async fn first_crossing(&self, budget: Budget, now: Millis) -> Result<bool, StoreError> {
-        let holder = format!("{:016x}", rand::random::<u64>());
-        self.counters
-            .lease(
-                &CounterKey::AbuseReported(budget.label()),
-                &holder,
-                budget.window(),
-                now,
-            )
-            .await
+        self.once(
+            &CounterKey::AbuseReported(budget.label()),
+            budget.window(),
+            now,
+        )
+        .await
     }
 
-    /// Take the lease `key` for `holder` (any lease of one owner at a
-    /// time: a spent proof of work).
-    pub async fn lease_key(
+    /// True the first time `key` is asked for in `ttl` from `now`, on any
+    /// instance: a lease that lasts `ttl`, taken by a holder of its own
+    /// each time (its holder could renew it). What happens once per key: an
+    /// abuse window reported, a proof of work spent.
+    pub async fn once(
         &self,
         key: &CounterKey,
-        holder: &str,
         ttl: Duration,
         now: Millis,
     ) -> Result<bool, StoreError> {
-        self.counters.lease(key, holder, ttl, now).await
+        let holder = format!("{:016x}", rand::random::<u64>());
+        self.counters.lease(key, &holder, ttl, now).await
     }
 
     /// Take the step lease of a session for `ttl` (security:
