@@ -30,7 +30,7 @@ use crate::error::PortalError;
 use crate::flow::machine::Refusal;
 use crate::flow::{ChallengeView, EndReason, PageView, Step, EXPIRED_PATH};
 use crate::state::AppState;
-use crate::store::limits::{Budget, ClientNet};
+use crate::store::limits::ClientNet;
 
 pub use code::{resend_code, submit_code};
 pub use login::submit_login;
@@ -97,16 +97,14 @@ async fn challenge_for(
     if policy.at_percent == 0 {
         return None;
     }
-    let ident = login.map_or_else(String::new, |login| {
-        identity::ident_hash(state.hmac_key.expose(), login)
-    });
+    // The start page before a login was typed is the same for everyone
+    // (kept in memory and served with a CSP that allows no script:
+    // `http::memo`): it never carries a challenge. A post refused for want
+    // of one comes back to it with its login, and then it does.
+    let ident = identity::ident_hash(state.hmac_key.expose(), login?);
     let asks: Vec<_> = outcome::spends(step)
         .iter()
         .flat_map(|&spend| outcome::asks(spend, &ident, net))
-        // Without a login yet, only the network's and the portal's.
-        .filter(|(budget, _)| {
-            login.is_some() || budget.is_portal_wide() || *budget == Budget::NetworkWrongCodes
-        })
         .collect();
     if asks.is_empty() {
         return None;

@@ -524,3 +524,37 @@ async fn a_step_near_its_budget_asks_for_a_proof_of_work_spent_once() {
         Ok(Step::Password.path())
     );
 }
+
+#[tokio::test]
+async fn the_start_page_carries_a_proof_of_work_only_once_a_login_was_typed() {
+    // One code email left in the portal's hour: 80 % spent.
+    // Without decoys an unknown login spends a code email as a known one
+    // without a question does.
+    let rig = Rig::new(&[
+        ("PORTAL_PORTAL_CODE_EMAILS_PER_HOUR", "5"),
+        ("PORTAL_DECOY_QUESTIONS", "false"),
+        ("PORTAL_CHALLENGE_COST", "100"),
+    ])
+    .await;
+    for i in 0..4 {
+        let other = rig.another_browser();
+        let login = format!("nobody-{i}");
+        assert_eq!(other.login(&login).await, Ok(Step::Code.path()));
+    }
+    // Before a login was typed the page is everyone's (kept in memory):
+    // no challenge.
+    let fresh = rig.another_browser();
+    assert_eq!(fresh.view(Step::Start).await.challenge, None);
+    // A post is refused for want of a proof, nothing upstream; its page
+    // then carries one, with the login kept.
+    let before = fresh.sandbox.calls();
+    let refused = fresh.login("nobody-5").await;
+    assert!(
+        matches!(refused, Err(PortalError::ChallengeRequired { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(fresh.sandbox.calls().reset, before.reset);
+    let view = fresh.view(Step::Start).await;
+    assert_eq!(view.draft_login.as_deref(), Some("nobody-5"));
+    assert!(view.challenge.is_some());
+}
