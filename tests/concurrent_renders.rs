@@ -2,9 +2,22 @@
 //! makes them), rendering pages and answering posts at the same time, as
 //! the old `tests/portal_http.rs` did before it had to take turns
 //! (`serial()`: "an SSR page render occasionally never completes", seen 1
-//! run in ~10). On today's code the hang does not come back: these eight
-//! ran 45 times in a row without one (its cause was never found). If it returns,
-//! a test here fails with "hung" instead of hanging CI.
+//! run in ~10). If a hang returns, a test here fails with "hung" instead of
+//! hanging CI.
+//!
+//! Its cause: leptos-rs/leptos#4773 ("SSR render hangs forever when a
+//! `Resource` first polls during a concurrent `RouteList::generate`").
+//! Then, each test's router called `generate_route_list(App)`, which holds
+//! leptos_server's `SuppressResourceLoad`: one process-global flag. Every
+//! step page loaded its data through a `Resource` under `<Suspense>`, and a
+//! resource whose future is first polled while the flag is up awaits
+//! `pending()` for good (leptos_server 0.8.8, `resource.rs`, the fetcher
+//! wrapper checks the flag once). Tests running side by side in one
+//! process overlapped one's route generation with another's first poll:
+//! that render never completed. Since 4c77882 pages are routed by axum (no
+//! route list is generated) and read their data before the render (no
+//! resource), so nothing here can meet the flag. The last test pins the
+//! mechanism: it fails once leptos_server re-checks the flag.
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -136,3 +149,36 @@ side_by_side!(
     r6 = 6,
     r7 = 7
 );
+
+/// leptos-rs/leptos#4773, the cause of the old hang, as leptos_server
+/// 0.8.8 has it: a resource first polled while `SuppressResourceLoad` is
+/// held (as `generate_route_list` holds it) never resolves, not even once
+/// the guard is gone. When this fails, upstream has fixed it.
+#[tokio::test]
+async fn a_resource_first_polled_during_route_generation_never_resolves() {
+    use leptos::prelude::Owner;
+    use leptos::server::{ArcResource, SuppressResourceLoad};
+    use std::future::IntoFuture;
+
+    let _ = any_spawner::Executor::init_tokio();
+    let owner = Owner::new();
+    owner.set();
+    // Another test's route generation, in this process.
+    let generating = SuppressResourceLoad::new();
+    let stuck = ArcResource::new(|| (), |()| async { 7u32 });
+    let first = tokio::time::timeout(Duration::from_millis(300), stuck.clone().into_future()).await;
+    assert!(
+        first.is_err(),
+        "resolved while route generation held the flag"
+    );
+    drop(generating);
+    let after = tokio::time::timeout(Duration::from_secs(1), stuck.into_future()).await;
+    assert!(
+        after.is_err(),
+        "leptos_server now re-checks the flag: leptos-rs/leptos#4773 is fixed upstream"
+    );
+    // A resource first polled without the flag resolves at once.
+    let fine = ArcResource::new(|| (), |()| async { 7u32 });
+    let value = tokio::time::timeout(Duration::from_secs(1), fine.into_future()).await;
+    assert_eq!(value.ok(), Some(7));
+}
