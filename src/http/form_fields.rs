@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -23,41 +23,43 @@ use crate::server_fns::{
 };
 use crate::steps::challenge::ProofOffered;
 
-/// Each server function's path and the fields it takes (its argument names).
-fn server_fns() -> [(&'static str, &'static [&'static str]); 6] {
+/// Whether a server function's form may carry a proof of work: the steps
+/// that spend a budget (`steps::outcome::Spend`) may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Proof {
+    MayCarry,
+    Never,
+}
+
+/// Each server function's path, the fields it takes (its argument names),
+/// and whether its form may also carry a proof of work.
+fn server_fns() -> [(&'static str, &'static [&'static str], Proof); 6] {
     [
-        (SubmitLogin::PATH, &["login"]),
-        (SubmitAnswer::PATH, &["answer"]),
-        (SubmitCode::PATH, &["code"]),
-        (ResendCode::PATH, &[]),
-        (SubmitPassword::PATH, &["password", "confirmation"]),
-        (StartOver::PATH, &[]),
+        (SubmitLogin::PATH, &["login"], Proof::MayCarry),
+        (SubmitAnswer::PATH, &["answer"], Proof::MayCarry),
+        (SubmitCode::PATH, &["code"], Proof::MayCarry),
+        (ResendCode::PATH, &[], Proof::MayCarry),
+        (
+            SubmitPassword::PATH,
+            &["password", "confirmation"],
+            Proof::Never,
+        ),
+        (StartOver::PATH, &[], Proof::Never),
     ]
 }
 
-/// The steps that spend a budget, and so may ask for a proof of work.
-fn may_ask_for_proof(path: &str) -> bool {
-    [
-        SubmitLogin::PATH,
-        SubmitAnswer::PATH,
-        SubmitCode::PATH,
-        ResendCode::PATH,
-    ]
-    .contains(&path)
-}
-
-/// The fields each server function takes.
-fn expected_fields(path: &str) -> Option<&'static [&'static str]> {
+/// The fields each server function takes, and whether it may carry a proof.
+fn expected_fields(path: &str) -> Option<(&'static [&'static str], Proof)> {
     server_fns()
         .into_iter()
-        .find_map(|(p, fields)| (p == path).then_some(fields))
+        .find_map(|(p, fields, proof)| (p == path).then_some((fields, proof)))
 }
 
 /// `path` as a `'static` name, if it is one of the server functions.
 pub fn server_fn_name(path: &str) -> Option<&'static str> {
     server_fns()
         .into_iter()
-        .find_map(|(p, _)| (p == path).then_some(p))
+        .find_map(|(p, _, _)| (p == path).then_some(p))
 }
 
 /// Whether the urlencoded `body` holds each expected field at most once and
@@ -75,7 +77,7 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     }
     // A server function missing from the table fails closed: nothing runs
     // unchecked (and the test below fails first).
-    let Some(expected) = expected_fields(path) else {
+    let Some((expected, may_carry)) = expected_fields(path) else {
         tracing::error!(event = "server_fn_without_field_list", %path);
         return PortalError::UnexpectedFields.into_response();
     };
@@ -83,16 +85,15 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
         return PortalError::TooLarge.into_response();
     };
-    let (bytes, proof) = if may_ask_for_proof(parts.uri.path()) {
-        match take_field(&bytes, PROOF_FIELD) {
+    let (bytes, proof) = match may_carry {
+        Proof::Never => (bytes, None),
+        Proof::MayCarry => match take_field(bytes, PROOF_FIELD) {
             Some(split) => split,
             None => {
                 tracing::warn!(event = "unexpected_form_fields", path = %parts.uri.path());
                 return PortalError::UnexpectedFields.into_response();
             }
-        }
-    } else {
-        (bytes.to_vec(), None)
+        },
     };
     if fields_are_exact(&bytes, expected) {
         let mut request = Request::from_parts(parts, Body::from(bytes));
@@ -105,12 +106,15 @@ pub async fn exact_fields_only(request: Request, next: Next) -> Response {
     PortalError::UnexpectedFields.into_response()
 }
 
-/// The urlencoded `body` without `name`, and `name`'s value; `None` when
-/// `name` comes more than once.
-pub fn take_field(body: &[u8], name: &str) -> Option<(Vec<u8>, Option<String>)> {
+/// The urlencoded `body` without `name`, and `name`'s value (the body as
+/// it came when `name` is absent); `None` when `name` comes more than once.
+pub fn take_field(body: Bytes, name: &str) -> Option<(Bytes, Option<String>)> {
+    if !url::form_urlencoded::parse(&body).any(|(field, _)| field == name) {
+        return Some((body, None));
+    }
     let mut taken = None;
     let mut rest = url::form_urlencoded::Serializer::new(String::new());
-    for (field, value) in url::form_urlencoded::parse(body) {
+    for (field, value) in url::form_urlencoded::parse(&body) {
         if field == name {
             if taken.replace(value.into_owned()).is_some() {
                 return None;
@@ -119,12 +123,13 @@ pub fn take_field(body: &[u8], name: &str) -> Option<(Vec<u8>, Option<String>)> 
             rest.append_pair(&field, &value);
         }
     }
-    Some((rest.finish().into_bytes(), taken))
+    Some((Bytes::from(rest.finish()), taken))
 }
 
 #[cfg(test)]
 mod tests {
     use super::{expected_fields, fields_are_exact, take_field, SERVER_FN_PREFIX};
+    use axum::body::Bytes;
 
     #[test]
     fn every_server_function_has_its_field_list() {
@@ -156,11 +161,12 @@ mod tests {
 
     #[test]
     fn the_proof_field_is_taken_out_once() {
-        let (rest, proof) = take_field(b"code=12+3&altcha=eyJ9", "altcha").unwrap();
-        assert_eq!(rest, b"code=12+3");
+        let body = |text: &'static str| Bytes::from_static(text.as_bytes());
+        let (rest, proof) = take_field(body("code=12+3&altcha=eyJ9"), "altcha").unwrap();
+        assert_eq!(rest, b"code=12+3".as_slice());
         assert_eq!(proof.as_deref(), Some("eyJ9"));
-        let (rest, proof) = take_field(b"code=1", "altcha").unwrap();
-        assert_eq!((rest.as_slice(), proof), (b"code=1".as_slice(), None));
-        assert_eq!(take_field(b"altcha=a&altcha=b", "altcha"), None);
+        let (rest, proof) = take_field(body("code=1"), "altcha").unwrap();
+        assert_eq!((rest.as_ref(), proof), (b"code=1".as_slice(), None));
+        assert_eq!(take_field(body("altcha=a&altcha=b"), "altcha"), None);
     }
 }

@@ -24,7 +24,7 @@ use base64::Engine;
 use super::identity::keyed;
 use crate::flow::ChallengeView;
 use crate::store::counters::{millis, Millis};
-use crate::store::limits::{minutes, until, ChallengePolicy, Level, Limiter, Pressure};
+use crate::store::limits::{until, ChallengePolicy, Level, Limiter, Pressure};
 use crate::store::{CounterKey, StoreError};
 use crate::telemetry::metrics;
 
@@ -129,7 +129,7 @@ impl Challenges {
         Some(ChallengeView {
             json,
             max_tries: *pressure.level.counters().end(),
-            minutes: minutes(until(pressure.until, now)),
+            minutes: pressure.minutes_left(now),
         })
     }
 

@@ -128,7 +128,7 @@ pub enum Spend {
 }
 
 impl Spend {
-    pub fn budgets(self) -> &'static [Budget] {
+    fn budgets(self) -> &'static [Budget] {
         match self {
             Spend::CodeEmail => &[Budget::CodeEmails, Budget::PortalCodeEmails],
             Spend::AnswerOrCodeEmail => &[
@@ -579,7 +579,7 @@ impl StepContext {
         metrics::challenge(failure.label(), level);
         tracing::info!(event = "challenge_refused", reason = failure.label(), level, net = %self.net);
         Err(PortalError::ChallengeRequired {
-            minutes: minutes(until(pressure.until, now)),
+            minutes: pressure.minutes_left(now),
         })
     }
 

@@ -252,19 +252,21 @@ pub struct Pressure {
 
 impl Pressure {
     /// The harder of two pressures, and the later end.
-    pub fn max(self, other: Pressure) -> Pressure {
-        Pressure {
-            level: self.level.max(other.level),
-            until: self.until.max(other.until),
-        }
-    }
-
     pub fn join(a: Option<Pressure>, b: Option<Pressure>) -> Option<Pressure> {
         match (a, b) {
-            (Some(a), Some(b)) => Some(a.max(b)),
+            (Some(a), Some(b)) => Some(Pressure {
+                level: a.level.max(b.level),
+                until: a.until.max(b.until),
+            }),
             (a, None) => a,
             (None, b) => b,
         }
+    }
+
+    /// Whole minutes from `now` until no proof is asked, at the latest:
+    /// what the page and the refusal both tell the trader.
+    pub fn minutes_left(self, now: Millis) -> u32 {
+        minutes(until(self.until, now))
     }
 }
 

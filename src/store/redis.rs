@@ -241,11 +241,21 @@ impl RedisDb {
         key: String,
         args: Vec<Value>,
     ) -> Result<R, StoreError> {
-        self.pool
-            .next()
-            .eval(lua, vec![format!("{PREFIX}{key}")], args)
-            .await
-            .map_err(failed)
+        self.script_over(lua, [key], args).await
+    }
+
+    /// A Lua script over several keys (given unprefixed), in one round trip.
+    async fn script_over<R: FromValue>(
+        &self,
+        lua: &'static str,
+        keys: impl IntoIterator<Item = String>,
+        args: Vec<Value>,
+    ) -> Result<R, StoreError> {
+        let keys: Vec<String> = keys
+            .into_iter()
+            .map(|key| format!("{PREFIX}{key}"))
+            .collect();
+        self.pool.next().eval(lua, keys, args).await.map_err(failed)
     }
 }
 
@@ -300,20 +310,12 @@ impl Counters for RedisDb {
         if asks.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = asks
-            .iter()
-            .map(|(key, _)| format!("{PREFIX}{}", key.as_key()))
-            .collect();
+        let keys = asks.iter().map(|(key, _)| key.as_key());
         let since: Vec<Value> = asks
             .iter()
             .map(|(_, window)| (now - millis(*window)).into())
             .collect();
-        let reply: Vec<i64> = self
-            .pool
-            .next()
-            .eval(COUNTS, keys, since)
-            .await
-            .map_err(failed)?;
+        let reply: Vec<i64> = self.script_over(COUNTS, keys, since).await?;
         Ok(reply
             .into_iter()
             .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
@@ -388,22 +390,14 @@ impl Counters for RedisDb {
             .iter()
             .map(|_| format!("{now}-{:016x}", rand::random::<u64>()))
             .collect();
-        let keys: Vec<String> = asks
-            .iter()
-            .map(|ask| format!("{PREFIX}{}", ask.key.as_key()))
-            .collect();
+        let keys = asks.iter().map(|ask| ask.key.as_key());
         let mut args: Vec<Value> = vec![now.into()];
         for (ask, id) in asks.iter().zip(&ids) {
             args.push(millis(ask.window).into());
             args.push(i64::from(ask.max).into());
             args.push(id.clone().into());
         }
-        let reply: Vec<i64> = self
-            .pool
-            .next()
-            .eval(RESERVE_MANY, keys, args)
-            .await
-            .map_err(failed)?;
+        let reply: Vec<i64> = self.script_over(RESERVE_MANY, keys, args).await?;
         if reply.len() != 3 * asks.len() {
             return Err(StoreError::new(
                 "redis: unexpected reply to the reserve script",
@@ -433,17 +427,9 @@ impl Counters for RedisDb {
         if reserved.is_empty() {
             return Ok(());
         }
-        let keys: Vec<String> = reserved
-            .iter()
-            .map(|one| format!("{PREFIX}{}", one.key.as_key()))
-            .collect();
+        let keys = reserved.iter().map(|one| one.key.as_key());
         let ids: Vec<Value> = reserved.iter().map(|one| one.id.clone().into()).collect();
-        let _: i64 = self
-            .pool
-            .next()
-            .eval(RELEASE_MANY, keys, ids)
-            .await
-            .map_err(failed)?;
+        let _: i64 = self.script_over(RELEASE_MANY, keys, ids).await?;
         Ok(())
     }
 
