@@ -442,12 +442,17 @@ impl TestPage {
             1,
         );
         let (width, height) = self.viewport;
+        // Reduced motion: the stylesheet arrives after the HTML here, and
+        // the button's 0.15 s colour transition would otherwise let axe
+        // read a colour half-way from the browser's default (a contrast
+        // failure the trader never sees; one CI run hit it).
         let context = self
             .browser
             .new_context_with_options(
                 BrowserContextOptions::builder()
                     .viewport(Viewport { width, height })
                     .locale(self.lang.to_string())
+                    .reduced_motion("reduce".to_string())
                     .build(),
             )
             .await
