@@ -162,6 +162,19 @@ async fn metrics_move_after_a_reset() {
         );
     }
     assert_eq!(after.count("portal_upstream_in_flight", &[]), 0.0);
+    // Each post's store time on its step lease and budgets: the reset's
+    // three, and the refused login (which reserved and was refused).
+    for (step, posts) in [("login", 2.0), ("code", 1.0), ("password", 1.0)] {
+        assert_eq!(
+            after.count("portal_step_guard_seconds_count", &[("step", step)]),
+            posts,
+            "{step}"
+        );
+        assert!(
+            after.count("portal_step_guard_seconds_sum", &[("step", step)]) > 0.0,
+            "{step}: timed"
+        );
+    }
     // The done page's session and the refused login's draft, held by the
     // store, and for the grace the pointers the flow's two rotations left
     // (code -> password, password -> done).

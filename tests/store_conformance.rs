@@ -355,15 +355,25 @@ async fn counters_conform(engine: &str, counters: Arc<dyn Counters>) {
         !counters.lease(&lease, "b", ttl, t0).await.unwrap(),
         "{engine}"
     );
-    counters.unlease(&lease, "b").await.unwrap();
+    counters.unlease(&lease, "b", &[]).await.unwrap();
     assert!(
         !counters.lease(&lease, "b", ttl, t0).await.unwrap(),
         "{engine}"
     );
-    counters.unlease(&lease, "a").await.unwrap();
+    // Its holder gives it back and, in the same call, a reservation its
+    // step did not spend: the full window has room for exactly one more.
+    counters.unlease(&lease, "a", &taken[1..2]).await.unwrap();
     assert!(
         counters.lease(&lease, "b", ttl, t0).await.unwrap(),
         "{engine}"
+    );
+    let after = counters
+        .reserve_many(&[limited.clone(), limited.clone()], now_millis())
+        .await
+        .unwrap();
+    assert!(
+        after[0].is_ok() && after[1].is_err(),
+        "{engine}: given back with the lease: {after:?}"
     );
 
     // Its holder renews it while a long step runs; once the holder stops

@@ -3,7 +3,7 @@
 //! decision out ([`StepContext::conclude`]): the session write, the id
 //! rotation, the redirect and the step-outcome metric.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use leptos::prelude::use_context;
 
@@ -23,7 +23,7 @@ use crate::store::counters::Millis;
 use crate::store::limits::{
     minutes, until, Budget, ClientNet, Limited, Limiter, Pressure, Verdict,
 };
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::challenge::{self, ProofOffered};
 use crate::store::{Lockout, Reserved};
@@ -195,12 +195,15 @@ pub struct Settled {
 /// it is held, a task renews it every third of `step_lease_secs`: a step
 /// may take as long as it needs, and an instance that dies mid-step stops
 /// renewing, so its traders wait at most `step_lease_secs` to go on.
+/// The reservations the step gives back go back with it, in the same
+/// store call (until then they still count: never fewer than spent).
 struct StepLease {
     limiter: Arc<Limiter>,
     session: String,
     holder: String,
     held: bool,
     renewal: tokio::task::AbortHandle,
+    unspent: std::sync::Mutex<Vec<Reserved>>,
 }
 
 impl StepLease {
@@ -235,9 +238,10 @@ impl Drop for StepLease {
         }
         let limiter = self.limiter.clone();
         let (session, holder) = (self.session.clone(), self.holder.clone());
+        let unspent = self.take_unspent();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                let _ = limiter.release_step(&session, &holder).await;
+                let _ = limiter.release_step(&session, &holder, &unspent).await;
             });
         }
     }
@@ -247,21 +251,61 @@ impl StepLease {
     async fn give_back(mut self) {
         self.renewal.abort();
         self.held = false;
+        let unspent = self.take_unspent();
         if self
             .limiter
-            .release_step(&self.session, &self.holder)
+            .release_step(&self.session, &self.holder, &unspent)
             .await
             .is_err()
         {
             tracing::warn!(event = "step_lease_release_failed");
         }
     }
+
+    /// Keep `reserved` to give back with the lease; handed back when the
+    /// list can't take them (a poisoned lock).
+    fn give_back_later(&self, reserved: Vec<Reserved>) -> Result<(), Vec<Reserved>> {
+        match self.unspent.lock() {
+            Ok(mut unspent) => {
+                unspent.extend(reserved);
+                Ok(())
+            }
+            Err(_) => Err(reserved),
+        }
+    }
+
+    fn take_unspent(&self) -> Vec<Reserved> {
+        self.unspent
+            .lock()
+            .map(|mut unspent| std::mem::take(&mut *unspent))
+            .unwrap_or_default()
+    }
 }
 
 /// Where a step leaves its lease for [`give_leases_back_after_save`] to
 /// give back once the session layer has saved what the step wrote.
 #[derive(Clone, Default)]
-pub struct LeaseSlot(Arc<std::sync::Mutex<Option<StepLease>>>);
+pub struct LeaseSlot(Arc<std::sync::Mutex<Option<Handover>>>);
+
+/// What a concluded step leaves in its [`LeaseSlot`].
+struct Handover {
+    lease: Option<StepLease>,
+    action: Action,
+    /// The store time it spent on its lease and budgets so far.
+    guard: Duration,
+}
+
+impl Handover {
+    /// Give the lease back (with what the step did not spend) and record
+    /// the step's guard time, that give-back included.
+    async fn finish(self) {
+        let started = Instant::now();
+        if let Some(lease) = self.lease {
+            lease.give_back().await;
+        }
+        metrics::step_guard(self.action.as_str(), self.guard + started.elapsed());
+    }
+}
 
 /// The layer just outside the session layer: a post's step lease goes back
 /// only after the session is saved, so the next post of the flow reads what
@@ -276,9 +320,9 @@ pub async fn give_leases_back_after_save(
     let slot = LeaseSlot::default();
     request.extensions_mut().insert(slot.clone());
     let response = next.run(request).await;
-    let lease = slot.0.lock().ok().and_then(|mut held| held.take());
-    if let Some(lease) = lease {
-        lease.give_back().await;
+    let handover = slot.0.lock().ok().and_then(|mut held| held.take());
+    if let Some(handover) = handover {
+        handover.finish().await;
     }
     response
 }
@@ -298,6 +342,9 @@ pub struct StepContext {
     pub proof: Option<String>,
     /// A proof of work was spent by this post: its later calls need none.
     proven: AtomicBool,
+    /// Store time spent on the step lease and the budgets, in µs
+    /// (`portal_step_guard_seconds`).
+    guard_micros: AtomicU64,
 }
 
 impl StepContext {
@@ -341,6 +388,7 @@ impl StepContext {
             slot: None,
             proof: None,
             proven: AtomicBool::new(false),
+            guard_micros: AtomicU64::new(0),
         }
     }
 
@@ -353,13 +401,13 @@ impl StepContext {
         let session = ident_hash(self.state.hmac_key.expose(), &id.to_string());
         let holder = format!("{:016x}", rand::random::<u64>());
         let limiter = self.state.limiter.clone();
-        let taken = limiter
-            .lease_step(
+        let taken = self
+            .guarded(limiter.lease_step(
                 &session,
                 &holder,
                 self.state.config.step_lease,
                 self.now.millis(),
-            )
+            ))
             .await
             .map_err(|_| PortalError::Unavailable)?;
         if !taken {
@@ -379,6 +427,7 @@ impl StepContext {
             holder,
             held: true,
             renewal,
+            unspent: std::sync::Mutex::default(),
         });
         Ok(())
     }
@@ -402,7 +451,7 @@ impl StepContext {
                 Err(error)
             }
         };
-        let saved = self.hand_lease_over().await;
+        let saved = self.hand_lease_over(action).await;
         saved?;
         let next = result?;
         leptos_axum::redirect(next);
@@ -433,19 +482,34 @@ impl StepContext {
     /// The step is done with its lease: leave it for the layer outside
     /// the session layer (which gives it back after the session's save),
     /// or, without that layer, save now and give it back.
-    async fn hand_lease_over(&mut self) -> Result<(), PortalError> {
-        let Some(lease) = self.lease.take() else {
-            return Ok(());
+    async fn hand_lease_over(&mut self, action: Action) -> Result<(), PortalError> {
+        let handover = Handover {
+            lease: self.lease.take(),
+            action,
+            guard: Duration::from_micros(self.guard_micros.load(Ordering::Acquire)),
         };
         if let Some(slot) = &self.slot {
             if let Ok(mut held) = slot.0.lock() {
-                *held = Some(lease);
+                *held = Some(handover);
                 return Ok(());
             }
         }
-        let saved = self.save().await;
-        lease.give_back().await;
+        let saved = match handover.lease {
+            Some(_) => self.save().await,
+            None => Ok(()),
+        };
+        handover.finish().await;
         saved
+    }
+
+    /// `call`, a store call for the step lease or the budgets, timed into
+    /// the step's guard time.
+    async fn guarded<T>(&self, call: impl std::future::Future<Output = T>) -> T {
+        let started = Instant::now();
+        let out = call.await;
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.guard_micros.fetch_add(micros, Ordering::AcqRel);
+        out
     }
 
     /// Write what `outcome` says to the session and answer the page the
@@ -507,9 +571,7 @@ impl StepContext {
     pub async fn reserve(&self, spend: Spend, ident: &str) -> Result<Spending, PortalError> {
         let asks = asks(spend, ident, self.net);
         let answers = self
-            .state
-            .limiter
-            .reserve_all(&asks, self.now.millis())
+            .guarded(self.state.limiter.reserve_all(&asks, self.now.millis()))
             .await
             .map_err(|_| PortalError::Unavailable)?;
         let mut spending = Spending::default();
@@ -637,10 +699,24 @@ impl StepContext {
         }
     }
 
-    /// Give every reservation back, in one store call.
+    /// Give every reservation back.
     async fn give_back(&self, spending: &Spending) {
-        let held: Vec<Reserved> = spending.held.iter().map(|(_, r)| r.clone()).collect();
-        self.state.limiter.release_all(&held).await;
+        let held = spending.held.iter().map(|(_, r)| r.clone()).collect();
+        self.release(held).await;
+    }
+
+    /// Give `reserved` back: with the step lease when one is held (one
+    /// store call at the step's end), else now.
+    async fn release(&self, reserved: Vec<Reserved>) {
+        let reserved = match &self.lease {
+            Some(lease) => match lease.give_back_later(reserved) {
+                Ok(()) => return,
+                Err(reserved) => reserved,
+            },
+            None => reserved,
+        };
+        self.guarded(self.state.limiter.release_all(&reserved))
+            .await;
     }
 
     /// Keep what `verdict` spent, give back the rest.
@@ -657,14 +733,16 @@ impl StepContext {
                 unspent.push(reserved.clone());
             } else if *budget == Budget::WrongAnswers {
                 settled.lockout = self
-                    .state
-                    .limiter
-                    .wrong_answer_kept(reserved, ident, self.now.millis())
+                    .guarded(self.state.limiter.wrong_answer_kept(
+                        reserved,
+                        ident,
+                        self.now.millis(),
+                    ))
                     .await
                     .map_err(|_| PortalError::Unavailable)?;
             }
         }
-        self.state.limiter.release_all(&unspent).await;
+        self.release(unspent).await;
         Ok(settled)
     }
 

@@ -255,8 +255,15 @@ pub trait Counters: Send + Sync {
         ttl: Duration,
         now: Millis,
     ) -> Result<bool, StoreError>;
-    /// Give the lease back, if `holder` still holds it.
-    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError>;
+    /// Give the lease back, if `holder` still holds it, and with it the
+    /// reservations `unspent` (as [`Counters::release_many`]), in one
+    /// store operation: the end of a step is one round trip.
+    async fn unlease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError>;
     /// One round trip, for readiness.
     async fn ping(&self) -> Result<(), StoreError>;
 }
@@ -345,8 +352,15 @@ impl Counters for Watched {
             .await
     }
 
-    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
-        self.health.watch(self.inner.unlease(key, holder)).await
+    async fn unlease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError> {
+        self.health
+            .watch(self.inner.unlease(key, holder, unspent))
+            .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -548,9 +548,16 @@ impl Limiter {
             .await
     }
 
-    pub async fn release_step(&self, session: &str, holder: &str) -> Result<(), StoreError> {
+    /// Give a session's step lease back, and with it the reservations
+    /// its step did not spend, in one store call.
+    pub async fn release_step(
+        &self,
+        session: &str,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError> {
         self.counters
-            .unlease(&CounterKey::StepLease(session.to_string()), holder)
+            .unlease(&CounterKey::StepLease(session.to_string()), holder, unspent)
             .await
     }
 }

@@ -96,14 +96,33 @@ fn purge(records: &mut HashMap<Id, Record>, now: OffsetDateTime) -> usize {
     before - records.len()
 }
 
+impl MemorySessions {
+    /// Write `record` if its id is free and, only then and under the same
+    /// lock, `pointer` over a record that still exists. Whether it was
+    /// written (`false`: the id is taken, nothing changed).
+    pub async fn create_pointed(
+        &self,
+        record: &Record,
+        pointer: Option<&Record>,
+    ) -> session_store::Result<bool> {
+        let mut records = self.records.lock().await;
+        if records.contains_key(&record.id) {
+            return Ok(false);
+        }
+        self.insert(&mut records, record);
+        if let Some(pointer) = pointer.filter(|p| records.contains_key(&p.id)) {
+            self.insert(&mut records, pointer);
+        }
+        Ok(true)
+    }
+}
+
 #[async_trait]
 impl SessionStore for MemorySessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let mut records = self.records.lock().await;
-        while records.contains_key(&record.id) {
+        while !self.create_pointed(record, None).await? {
             record.id = Id::default();
         }
-        self.insert(&mut records, record);
         Ok(())
     }
 
@@ -323,11 +342,7 @@ impl Counters for MemoryCounters {
 
     async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
         let mut windows = self.windows.lock().map_err(poisoned)?;
-        for one in reserved {
-            if let Some(w) = windows.get_mut(&one.key) {
-                w.events.retain(|(_, id)| id.to_string() != one.id);
-            }
-        }
+        release_in(&mut windows, reserved);
         Ok(())
     }
 
@@ -353,8 +368,16 @@ impl Counters for MemoryCounters {
         }
     }
 
-    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+    async fn unlease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError> {
+        // Windows before leases, as nowhere else holds both.
+        let mut windows = self.windows.lock().map_err(poisoned)?;
         let mut leases = self.leases.lock().map_err(poisoned)?;
+        release_in(&mut windows, unspent);
         if leases.get(key).is_some_and(|(h, _)| h == holder) {
             leases.remove(key);
         }
@@ -363,6 +386,15 @@ impl Counters for MemoryCounters {
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.windows.lock().map(|_| ()).map_err(poisoned)
+    }
+}
+
+/// Take reserved events out of their windows: they did not happen.
+fn release_in(windows: &mut HashMap<CounterKey, Window>, reserved: &[Reserved]) {
+    for one in reserved {
+        if let Some(w) = windows.get_mut(&one.key) {
+            w.events.retain(|(_, id)| id.to_string() != one.id);
+        }
     }
 }
 

@@ -7,9 +7,10 @@
 //!
 //! Sessions: tower-sessions-redis-store (0.16, the newest) is built for
 //! tower-sessions 0.14 and has no release for the 0.15 this portal uses,
-//! so [`RedisSessions`] is the same four commands written here: `SET … NX
-//! PXAT` to create, `SET … PXAT` to save, `GET`, `DEL`; records encoded
-//! with MessagePack as the SQLite store does.
+//! so [`RedisSessions`] is the same four operations written here: a script
+//! to create (`SET … NX PXAT`, and in the same script the pointer a
+//! rotation leaves, `SET … XX PXAT`), `SET … XX PXAT` to save, `GET`,
+//! `DEL`; records encoded with MessagePack as the SQLite store does.
 //!
 //! Replication is asynchronous: a write the master acknowledged may be
 //! lost when Sentinel promotes a replica. With `redis_wait_replicas` set, a
@@ -106,11 +107,28 @@ if held == ARGV[1] then
 end
 return 0
 ";
+/// Give the lease `KEYS[1]` back if `ARGV[1]` holds it, and with it the
+/// reserved events `ARGV[i]` of `KEYS[i]` (i >= 2).
 const UNLEASE: &str = r"
+for i = 2, #KEYS do
+  redis.call('ZREM', KEYS[i], ARGV[i])
+end
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
+";
+/// A new session record (`KEYS[1]`, only if the id is free) and, with
+/// it, a pointer over the record it was rotated from (`KEYS[2]`, only if
+/// that still exists). Keys here are whole (session keys).
+const CREATE_POINTED: &str = r"
+if not redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2], 'NX') then
+  return 0
+end
+if KEYS[2] then
+  redis.call('SET', KEYS[2], ARGV[3], 'PXAT', ARGV[4], 'XX')
+end
+return 1
 ";
 const STRIKE: &str = r"
 local now = tonumber(ARGV[1])
@@ -460,10 +478,17 @@ impl Counters for RedisDb {
         Ok(taken == 1)
     }
 
-    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
-        let _: i64 = self
-            .script(UNLEASE, key.as_key(), vec![holder.into()])
-            .await?;
+    async fn unlease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError> {
+        let keys = std::iter::once(key.as_key()).chain(unspent.iter().map(|r| r.key.as_key()));
+        let args = std::iter::once(holder.into())
+            .chain(unspent.iter().map(|r| r.id.clone().into()))
+            .collect();
+        let _: i64 = self.script_over(UNLEASE, keys, args).await?;
         Ok(())
     }
 
@@ -530,11 +555,9 @@ fn expires_at(record: &Record) -> i64 {
 }
 
 impl RedisSessions {
-    /// Write `record`; `only_new` refuses to overwrite (an id collision).
-    /// Whether it was written.
-    /// `only_new`: create (`NX`); else update a record that still exists
-    /// (`XX`): a late save never brings a deleted record back.
-    async fn write(&self, record: &Record, only_new: bool) -> session_store::Result<bool> {
+    /// Update `record` if it still exists (`XX`): a late save never brings
+    /// a deleted record back. An expired record is deleted.
+    async fn update(&self, record: &Record) -> session_store::Result<()> {
         let data =
             rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // One connection for the write and its WAIT.
@@ -544,25 +567,20 @@ impl RedisSessions {
                 .del::<i64, _>(session_key(&record.id))
                 .await
                 .map_err(|e| backend(e.kind().to_str()))?;
-            self.replicated(client).await;
-            return Ok(true);
+        } else {
+            let _: Option<String> = client
+                .set(
+                    session_key(&record.id),
+                    data.as_slice(),
+                    Some(Expiration::PXAT(expires_at(record))),
+                    Some(SetOptions::XX),
+                    false,
+                )
+                .await
+                .map_err(|e| backend(e.kind().to_str()))?;
         }
-        let written: Option<String> = client
-            .set(
-                session_key(&record.id),
-                data.as_slice(),
-                Some(Expiration::PXAT(expires_at(record))),
-                Some(if only_new {
-                    SetOptions::NX
-                } else {
-                    SetOptions::XX
-                }),
-                false,
-            )
-            .await
-            .map_err(|e| backend(e.kind().to_str()))?;
         self.replicated(client).await;
-        Ok(written.is_some())
+        Ok(())
     }
 
     /// Wait until `ReplicaWait::replicas` replicas hold what `client` wrote,
@@ -596,17 +614,56 @@ impl RedisSessions {
     }
 }
 
+impl RedisSessions {
+    /// Write `record` if its id is free and, only then and in the same
+    /// script, `pointer` over a record that still exists. Whether it was
+    /// written (`false`: the id is taken, nothing changed).
+    pub async fn create_pointed(
+        &self,
+        record: &Record,
+        pointer: Option<&Record>,
+    ) -> session_store::Result<bool> {
+        let encode = |r: &Record| {
+            rmp_serde::to_vec(r).map_err(|e| session_store::Error::Encode(e.to_string()))
+        };
+        if record.expiry_date <= OffsetDateTime::now_utc() {
+            // Expired as it is created: there is nothing to keep.
+            return Ok(true);
+        }
+        // PXAT in the past would be refused.
+        let soonest = now_millis() + 1;
+        let mut keys = vec![session_key(&record.id)];
+        let mut args: Vec<Value> = vec![
+            encode(record)?.as_slice().into(),
+            expires_at(record).max(soonest).into(),
+        ];
+        if let Some(pointer) = pointer {
+            keys.push(session_key(&pointer.id));
+            args.push(encode(pointer)?.as_slice().into());
+            args.push(expires_at(pointer).max(soonest).into());
+        }
+        // One connection for the script and its WAIT.
+        let client = self.pool.next();
+        let written: i64 = client
+            .eval(CREATE_POINTED, keys, args)
+            .await
+            .map_err(|e| backend(e.kind().to_str()))?;
+        self.replicated(client).await;
+        Ok(written == 1)
+    }
+}
+
 #[async_trait]
 impl SessionStore for RedisSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while !self.write(record, true).await? {
+        while !self.create_pointed(record, None).await? {
             record.id = Id::default();
         }
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.write(record, false).await.map(|_| ())
+        self.update(record).await
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {

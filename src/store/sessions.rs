@@ -4,9 +4,9 @@
 //! It also gives a rotated id a grace (security: `rotated-id-grace`). A
 //! step rotates the session id; if its answer is lost (the instance dies,
 //! the connection drops), the browser still holds the old id. So a
-//! rotation never deletes the old record: once the new one is written,
-//! the old id's record becomes a pointer to it that lasts
-//! `session_grace_secs`. A request with the old id follows the pointer and
+//! rotation never deletes the old record: the new one is written and, in
+//! the same store operation (a transaction, a script, one lock), the old
+//! id's record becomes a pointer to it that lasts `session_grace_secs`. A request with the old id follows the pointer and
 //! moves the flow back under the id it holds (the new id then points
 //! there): there is always exactly one record with the flow, never a
 //! copy. A crash between the rotation and the write leaves the old record
@@ -197,29 +197,25 @@ impl SessionStore for SessionBackend {
             .data
             .remove(ROTATED_FROM)
             .and_then(|old| old.as_str().and_then(|old| old.parse::<Id>().ok()));
+        // The record under a fresh id and, in the same store operation,
+        // the old id's record turned into a pointer to it: the flow is
+        // never without a record, nor in two.
         let created = self
             .patiently(|| {
-                let mut fresh = record.clone();
-                fresh.id = Id::default();
-                async move {
-                    self.watch(async {
-                        on_engine!(&self.engine, store => store.create(&mut fresh))?;
-                        Ok(fresh.id)
-                    })
-                    .await
-                }
+                self.watch(async {
+                    loop {
+                        let mut fresh = record.clone();
+                        fresh.id = Id::default();
+                        let pointer = rotated_from.map(|old| self.pointer(old, fresh.id));
+                        let written = on_engine!(&self.engine, store => store.create_pointed(&fresh, pointer.as_ref()))?;
+                        if written {
+                            return Ok(fresh.id);
+                        }
+                    }
+                })
             })
             .await?;
         record.id = created;
-        if let Some(old) = rotated_from {
-            // Only now that the flow is safe under its new id does the
-            // old record become a pointer to it.
-            let pointer = self.pointer(old, created);
-            self.patiently(|| {
-                self.watch(async { on_engine!(&self.engine, store => store.save(&pointer)) })
-            })
-            .await?;
-        }
         Ok(())
     }
 

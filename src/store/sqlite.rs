@@ -375,22 +375,11 @@ impl Counters for SqliteDb {
     }
 
     async fn release_many(&self, reserved: &[Reserved]) -> Result<(), StoreError> {
-        let rows: Vec<(i64, String)> = reserved
-            .iter()
-            .filter_map(|r| Some((r.id.parse::<i64>().ok()?, r.key.as_key())))
-            .collect();
+        let rows = event_rows(reserved);
         if rows.is_empty() {
             return Ok(());
         }
-        self.run(move |tx| {
-            let mut delete =
-                tx.prepare_cached("delete from counter_events where rowid = ?1 and key = ?2")?;
-            for (id, key) in &rows {
-                delete.execute(params![id, key])?;
-            }
-            Ok(())
-        })
-        .await
+        self.run(move |tx| release_in(tx, &rows)).await
     }
 
     async fn clear(&self, key: &CounterKey) -> Result<(), StoreError> {
@@ -427,10 +416,17 @@ impl Counters for SqliteDb {
         .await
     }
 
-    async fn unlease(&self, key: &CounterKey, holder: &str) -> Result<(), StoreError> {
+    async fn unlease(
+        &self,
+        key: &CounterKey,
+        holder: &str,
+        unspent: &[Reserved],
+    ) -> Result<(), StoreError> {
         let key = key.as_key();
         let holder = holder.to_string();
+        let rows = event_rows(unspent);
         self.run(move |tx| {
+            release_in(tx, &rows)?;
             tx.prepare_cached("delete from leases where key = ?1 and holder = ?2")?
                 .execute(params![key, holder])
                 .map(drop)
@@ -442,6 +438,25 @@ impl Counters for SqliteDb {
         self.run(|tx| tx.query_row("select 1", [], |_| Ok(())))
             .await
     }
+}
+
+/// The rows of reserved events: (rowid, key).
+fn event_rows(reserved: &[Reserved]) -> Vec<(i64, String)> {
+    reserved
+        .iter()
+        .filter_map(|r| Some((r.id.parse::<i64>().ok()?, r.key.as_key())))
+        .collect()
+}
+
+/// Delete reserved events inside the caller's transaction: they did not
+/// happen.
+fn release_in(tx: &rusqlite::Transaction<'_>, rows: &[(i64, String)]) -> rusqlite::Result<()> {
+    let mut delete =
+        tx.prepare_cached("delete from counter_events where rowid = ?1 and key = ?2")?;
+    for (id, key) in rows {
+        delete.execute(params![id, key])?;
+    }
+    Ok(())
 }
 
 /// One reservation inside the caller's transaction.
@@ -498,10 +513,55 @@ impl std::fmt::Debug for SqliteSessions {
     }
 }
 
+impl SqliteSessions {
+    /// Write `record` if its id is free and, only then and in the same
+    /// transaction, `pointer` over a record that still exists. Whether it
+    /// was written (`false`: the id is taken, nothing changed).
+    pub async fn create_pointed(
+        &self,
+        record: &Record,
+        pointer: Option<&Record>,
+    ) -> session_store::Result<bool> {
+        let encode = |r: &Record| {
+            rmp_serde::to_vec(r)
+                .map(|data| (r.id.to_string(), data, r.expiry_date.unix_timestamp()))
+                .map_err(|e| session_store::Error::Encode(e.to_string()))
+        };
+        let created = encode(record)?;
+        let pointer = pointer.map(encode).transpose()?;
+        self.conn
+            .call(move |c| -> rusqlite::Result<bool> {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let written = tx
+                    .prepare_cached(
+                        "insert into tower_sessions (id, data, expiry_date) values (?1, ?2, ?3)
+                         on conflict(id) do nothing",
+                    )?
+                    .execute(params![created.0, created.1, created.2])?;
+                if written == 1 {
+                    if let Some((id, data, expiry)) = &pointer {
+                        tx.prepare_cached(UPDATE_SESSION)?
+                            .execute(params![id, data, expiry])?;
+                    }
+                }
+                tx.commit()?;
+                Ok(written == 1)
+            })
+            .await
+            .map_err(|e| session_store::Error::Backend(e.to_string()))
+    }
+}
+
+/// Update a session record that still exists (never insert one).
+const UPDATE_SESSION: &str = "update tower_sessions set data = ?2, expiry_date = ?3 where id = ?1";
+
 #[async_trait]
 impl SessionStore for SqliteSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        self.store.create(record).await
+        while !self.create_pointed(record, None).await? {
+            record.id = Id::default();
+        }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
@@ -511,11 +571,9 @@ impl SessionStore for SqliteSessions {
         let expiry = record.expiry_date.unix_timestamp();
         self.conn
             .call(move |c| -> rusqlite::Result<()> {
-                c.prepare_cached(
-                    "update tower_sessions set data = ?2, expiry_date = ?3 where id = ?1",
-                )?
-                .execute(params![id, data, expiry])
-                .map(drop)
+                c.prepare_cached(UPDATE_SESSION)?
+                    .execute(params![id, data, expiry])
+                    .map(drop)
             })
             .await
             .map_err(|e| session_store::Error::Backend(e.to_string()))

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::autoshares::endpoints::Endpoint;
 
@@ -36,6 +36,7 @@ pub use crate::store::health::STORE_ERRORS;
 pub use crate::store::redis::REPLICA_WAIT_TIMEOUTS;
 pub const BUILD_INFO: &str = "portal_build_info";
 pub const DRAINING: &str = "portal_draining";
+pub const STEP_GUARD: &str = "portal_step_guard_seconds";
 
 /// Latency buckets, in seconds: a page is ~1 ms, an upstream call tens to
 /// hundreds, a timeout 10 s.
@@ -43,15 +44,23 @@ const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Buckets of [`STEP_GUARD`], finer around its budget (1 ms at p99): the
+/// share of steps at or under 1 ms is read off exactly.
+const GUARD_BUCKETS: [f64; 14] = [
+    0.0001, 0.0002, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.005, 0.025, 0.1, 1.0,
+    5.0,
+];
+
 /// The process's recorder, installed once (tests start several routers).
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let builder = PrometheusBuilder::new();
-        let builder = match builder.set_buckets(&BUCKETS) {
-            Ok(with_buckets) => with_buckets,
-            Err(_) => PrometheusBuilder::new(),
-        };
+        let builder = PrometheusBuilder::new()
+            .set_buckets(&BUCKETS)
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full(STEP_GUARD.into()), &GUARD_BUCKETS)
+            })
+            .unwrap_or_else(|_| PrometheusBuilder::new());
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
         if metrics::set_global_recorder(recorder).is_err() {
@@ -72,6 +81,10 @@ fn describe() {
     );
     describe_counter!(UPSTREAM_CALLS, "AutoShares calls, by endpoint and outcome");
     describe_histogram!(UPSTREAM_DURATION, "AutoShares call latency, by endpoint");
+    describe_histogram!(
+        STEP_GUARD,
+        "Store time a post spent on its step lease and its budgets (taking them, giving them back), by step"
+    );
     describe_gauge!(
         UPSTREAM_IN_FLIGHT,
         "Upstream in-flight slots in use (of 32)"
@@ -160,6 +173,11 @@ pub fn breach_check(result: &'static str) {
 /// What a posted step decided.
 pub fn step_outcome(step: &'static str, outcome: &'static str) {
     counter!(STEP_OUTCOMES, "step" => step, "outcome" => outcome).increment(1);
+}
+
+/// The store time one post spent on its step lease and its budgets.
+pub fn step_guard(step: &'static str, elapsed: Duration) {
+    histogram!(STEP_GUARD, "step" => step).record(elapsed.as_secs_f64());
 }
 
 /// A request refused by a limit: `ip`, `wrong_answers`, `code_emails`.
