@@ -25,6 +25,7 @@ use super::counters::{
     millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
     Reserved, WindowCount,
 };
+use super::records::{create_fresh, Records};
 use super::{StoreError, SWEEP_EVERY};
 
 /// Sessions kept at most, by default: `.ci/bench` measures about 2.8 KB of
@@ -96,11 +97,9 @@ fn purge(records: &mut HashMap<Id, Record>, now: OffsetDateTime) -> usize {
     before - records.len()
 }
 
-impl MemorySessions {
-    /// Write `record` if its id is free and, only then and under the same
-    /// lock, `pointer` over a record that still exists. Whether it was
-    /// written (`false`: the id is taken, nothing changed).
-    pub async fn create_pointed(
+#[async_trait]
+impl Records for MemorySessions {
+    async fn create_pointed(
         &self,
         record: &Record,
         pointer: Option<&Record>,
@@ -120,10 +119,7 @@ impl MemorySessions {
 #[async_trait]
 impl SessionStore for MemorySessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while !self.create_pointed(record, None).await? {
-            record.id = Id::default();
-        }
-        Ok(())
+        create_fresh(self, record).await
     }
 
     /// Update only: a record deleted meanwhile (a rotated or ended

@@ -18,6 +18,7 @@ pub mod counters;
 pub mod health;
 pub mod limits;
 pub mod memory;
+pub mod records;
 pub mod redis;
 pub mod sessions;
 pub mod sqlite;

@@ -36,6 +36,7 @@ use super::counters::{
     millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
     Reserved, WindowCount,
 };
+use super::records::{create_fresh, Records};
 use super::{StoreError, STORE_TIMEOUT};
 
 /// Every key the portal writes starts with this.
@@ -614,11 +615,9 @@ impl RedisSessions {
     }
 }
 
-impl RedisSessions {
-    /// Write `record` if its id is free and, only then and in the same
-    /// script, `pointer` over a record that still exists. Whether it was
-    /// written (`false`: the id is taken, nothing changed).
-    pub async fn create_pointed(
+#[async_trait]
+impl Records for RedisSessions {
+    async fn create_pointed(
         &self,
         record: &Record,
         pointer: Option<&Record>,
@@ -656,10 +655,7 @@ impl RedisSessions {
 #[async_trait]
 impl SessionStore for RedisSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while !self.create_pointed(record, None).await? {
-            record.id = Id::default();
-        }
-        Ok(())
+        create_fresh(self, record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {

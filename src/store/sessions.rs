@@ -23,6 +23,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::memory::MemorySessions;
+use super::records::Records;
 use super::redis::RedisSessions;
 use super::sqlite::SqliteSessions;
 use super::{Health, StoreError};

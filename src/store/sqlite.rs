@@ -23,6 +23,7 @@ use super::counters::{
     millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
     Reserved, WindowCount,
 };
+use super::records::{create_fresh, Records};
 use super::{Health, StoreError, SWEEP_EVERY};
 
 const SCHEMA: &str = "
@@ -513,11 +514,9 @@ impl std::fmt::Debug for SqliteSessions {
     }
 }
 
-impl SqliteSessions {
-    /// Write `record` if its id is free and, only then and in the same
-    /// transaction, `pointer` over a record that still exists. Whether it
-    /// was written (`false`: the id is taken, nothing changed).
-    pub async fn create_pointed(
+#[async_trait]
+impl Records for SqliteSessions {
+    async fn create_pointed(
         &self,
         record: &Record,
         pointer: Option<&Record>,
@@ -558,10 +557,7 @@ const UPDATE_SESSION: &str = "update tower_sessions set data = ?2, expiry_date =
 #[async_trait]
 impl SessionStore for SqliteSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while !self.create_pointed(record, None).await? {
-            record.id = Id::default();
-        }
-        Ok(())
+        create_fresh(self, record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
