@@ -204,3 +204,90 @@ pub fn csrf_rejected() {
 pub fn draining() {
     gauge!(DRAINING).set(1.0);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    const README: &str = include_str!("../../README.md");
+
+    /// Every metric name the portal defines: the `&str` constants holding
+    /// a `portal_` name in the files that define them.
+    fn defined() -> BTreeSet<&'static str> {
+        [
+            include_str!("metrics.rs"),
+            include_str!("../store/health.rs"),
+            include_str!("../store/redis.rs"),
+        ]
+        .iter()
+        .flat_map(|source| source.lines())
+        .filter(|line| {
+            line.trim_start().starts_with("pub const ") && line.contains(": &str = \"portal_")
+        })
+        .filter_map(|line| line.split('"').nth(1))
+        .collect()
+    }
+
+    /// The `portal_` names at the start of `text`'s words, up to the first
+    /// character a name can't hold.
+    fn names_in(text: &str) -> Vec<&str> {
+        text.match_indices("portal_")
+            .filter(|(at, _)| {
+                !text[..*at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '"')
+            })
+            .map(|(at, _)| {
+                let rest = &text[at..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .collect()
+    }
+
+    /// The README's metrics table and its alert rules name exactly the
+    /// metrics the portal has: a rule on a misspelt name would never fire.
+    #[test]
+    fn the_readme_documents_every_metric_and_alerts_only_on_real_ones() {
+        let defined = defined();
+        assert!(defined.len() >= 18, "{defined:?}");
+        let section = README
+            .split("#### Metrics")
+            .nth(1)
+            .and_then(|rest| rest.split("\n#### ").next())
+            .unwrap_or_default();
+        let table: BTreeSet<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("| `portal_"))
+            .filter_map(|line| line.split('`').nth(1))
+            .filter(|name| !name.contains(' '))
+            .collect();
+        let undocumented: Vec<_> = defined.difference(&table).collect();
+        let unknown: Vec<_> = table.difference(&defined).collect();
+        assert!(
+            undocumented.is_empty() && unknown.is_empty(),
+            "README metrics table: missing {undocumented:?}, no such metric {unknown:?}"
+        );
+
+        let rules: Vec<&str> = README
+            .split("```yaml")
+            .skip(1)
+            .filter_map(|block| block.split("```").next())
+            .collect();
+        assert!(!rules.is_empty(), "the README's alert rules");
+        for name in rules.iter().flat_map(|block| names_in(block)) {
+            let base = ["_bucket", "_count", "_sum"]
+                .iter()
+                .find_map(|suffix| name.strip_suffix(suffix))
+                .filter(|base| defined.contains(base))
+                .unwrap_or(name);
+            assert!(
+                defined.contains(base),
+                "an alert rule names {name}, which the portal never exports"
+            );
+        }
+    }
+}
