@@ -115,6 +115,48 @@ end2end::in_both_modes! {
     }
 }
 
+/// The start page before a login is typed never carries a proof (it is the
+/// same page for everyone): under pressure, a trader's first post comes
+/// back asking for one, with the login kept, and with JavaScript it goes
+/// again by itself once solved: one press, one code email.
+#[tokio::test]
+async fn the_start_page_sends_its_login_again_once_the_proof_is_solved() {
+    let portal = start_portal(&[("PORTAL_PORTAL_CODE_EMAILS_PER_HOUR", "5")]).await;
+    assert!(portal.sandbox().add_users("busy", 4).await.is_success());
+    // Four of the portal's five code emails this hour: 80 % spent.
+    for i in 0..4 {
+        let started = portal
+            .post("/api/login", "", &[("login", &format!("busy-{i}"))])
+            .await;
+        assert_eq!(started.location, "/code", "{started:?}");
+    }
+    let emails = portal.sandbox().calls_to("reset").await;
+    let browser = Browser::launch().await;
+    let page = browser.page(JsMode::On, PHONE).await;
+    page.open(&portal.url("/")).await;
+    assert_eq!(
+        page.count("#challenge").await,
+        0,
+        "the start page as everyone gets it"
+    );
+    page.fill_field("start-login-label", "bob").await;
+    page.press("button-continue").await;
+    // Refused for want of a proof, solved, sent again: no second press.
+    page.wait_for_path("/code").await;
+    assert_eq!(
+        portal.sandbox().calls_to("reset").await,
+        emails + 1,
+        "one code email: the resent post's"
+    );
+    assert_eq!(
+        challenges(&portal, "missing").await,
+        1,
+        "the first post, refused"
+    );
+    assert_eq!(challenges(&portal, "solved").await, 1, "the one sent again");
+    page.assert_no_page_errors();
+}
+
 /// The challenge a page carries, as JSON (its `data-challenge`).
 fn challenge_in(html: &str) -> altcha::Challenge {
     let start = html

@@ -76,6 +76,25 @@
     throw new Error("no solution");
   };
 
+  // A page that answers a post refused for want of a proof sends its
+  // filled form again once solved: at most once a minute per tab, so a
+  // refusal again (a clock far off, a proof spent elsewhere) never loops.
+  const resend = () => {
+    if (box.dataset.resend !== "true") return;
+    const filled = (form) =>
+      Array.from(form.querySelectorAll("input:not([type=hidden])")).every((i) => i.value.trim());
+    const form = fields.map((field) => field.form).find(filled);
+    if (!form) return;
+    try {
+      const last = Number(sessionStorage.getItem("challenge-resent")) || 0;
+      if (Date.now() - last < 60000) return;
+      sessionStorage.setItem("challenge-resent", String(Date.now()));
+    } catch (_) {
+      return;
+    }
+    form.requestSubmit();
+  };
+
   say("checking");
   if (bar) bar.hidden = false;
   solve().then(
@@ -85,7 +104,9 @@
       if (bar) bar.hidden = true;
       say("done");
       box.dataset.solved = "true";
-      for (const [form, submitter] of waiting.splice(0)) form.requestSubmit(submitter);
+      const held = waiting.splice(0);
+      for (const [form, submitter] of held) form.requestSubmit(submitter);
+      if (!held.length) resend();
     },
     () => say("failed"),
   );

@@ -23,9 +23,14 @@ pub const SOLVER: &str = include_str!("challenge.js");
 pub const FIELD: &str = "altcha";
 
 /// The challenge, its progress and the no-script explanation: once per
-/// page, above its forms.
+/// page, above its forms. `resend`: this page answers a post refused for
+/// want of a proof, and the solver sends its form again once it is solved
+/// (at most once a minute per tab: a refusal again never loops).
 #[component]
-pub fn ChallengeBox(challenge: Option<ChallengeView>) -> impl IntoView {
+pub fn ChallengeBox(
+    challenge: Option<ChallengeView>,
+    #[prop(optional)] resend: bool,
+) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     let script = use_assets().map(|assets| assets.challenge_js.clone());
     challenge.map(|challenge| {
@@ -35,6 +40,7 @@ pub fn ChallengeBox(challenge: Option<ChallengeView>) -> impl IntoView {
                 id="challenge"
                 data-challenge=challenge.json
                 data-max=challenge.max_tries
+                data-resend=resend.then_some("true")
             >
                 <p
                     class="notice"

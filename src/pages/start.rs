@@ -8,7 +8,7 @@ use super::{last_error, title};
 use crate::components::challenge::{ChallengeBox, ChallengeField};
 use crate::components::field::{error_for, ErrorSummary, TextField};
 use crate::components::step_page::StepPage;
-use crate::error::Field;
+use crate::error::{Field, PortalError};
 use crate::flow::Step;
 use crate::flow::MAX_LOGIN_CHARS;
 use crate::i18n::t;
@@ -22,13 +22,18 @@ pub fn StartPage() -> impl IntoView {
         <Title text=title(t("start-title"), &error)/>
         <StepPage step=Step::Start render=move |page| {
             let challenged = page.challenge.is_some();
+            // The start page before a login is typed never carries a
+            // proof (`steps::challenge_for`): under pressure the first
+            // post comes back asking for one, with its login, and goes
+            // again by itself once it is solved.
+            let resend = matches!(error, Some(PortalError::ChallengeRequired { .. }));
             let error = error.clone();
             view! {
             <h1>{t("start-title")}</h1>
             <p class="lead">
                 {t("start-lead")}
             </p>
-            <ChallengeBox challenge=page.challenge.clone()/>
+            <ChallengeBox challenge=page.challenge.clone() resend=resend/>
             <ActionForm action=submit attr:class="form" attr:novalidate=true>
                 <ChallengeField challenged=challenged/>
                 <ErrorSummary error=error.clone()/>
