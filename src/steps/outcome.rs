@@ -262,23 +262,22 @@ impl StepLease {
         }
     }
 
-    /// Keep `reserved` to give back with the lease; handed back when the
-    /// list can't take them (a poisoned lock).
-    fn give_back_later(&self, reserved: Vec<Reserved>) -> Result<(), Vec<Reserved>> {
-        match self.unspent.lock() {
-            Ok(mut unspent) => {
-                unspent.extend(reserved);
-                Ok(())
-            }
-            Err(_) => Err(reserved),
-        }
+    /// Keep `reserved` to give back with the lease. (A list is whole even
+    /// if a panic poisoned its lock: nothing panics while holding it.)
+    fn give_back_later(&self, reserved: Vec<Reserved>) {
+        self.unspent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(reserved);
     }
 
     fn take_unspent(&self) -> Vec<Reserved> {
-        self.unspent
-            .lock()
-            .map(|mut unspent| std::mem::take(&mut *unspent))
-            .unwrap_or_default()
+        std::mem::take(
+            &mut *self
+                .unspent
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -708,15 +707,13 @@ impl StepContext {
     /// Give `reserved` back: with the step lease when one is held (one
     /// store call at the step's end), else now.
     async fn release(&self, reserved: Vec<Reserved>) {
-        let reserved = match &self.lease {
-            Some(lease) => match lease.give_back_later(reserved) {
-                Ok(()) => return,
-                Err(reserved) => reserved,
-            },
-            None => reserved,
-        };
-        self.guarded(self.state.limiter.release_all(&reserved))
-            .await;
+        match &self.lease {
+            Some(lease) => lease.give_back_later(reserved),
+            None => {
+                self.guarded(self.state.limiter.release_all(&reserved))
+                    .await
+            }
+        }
     }
 
     /// Keep what `verdict` spent, give back the rest.

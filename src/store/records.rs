@@ -19,6 +19,11 @@ pub trait Records: SessionStore {
     ) -> session_store::Result<bool>;
 }
 
+/// A record as SQLite and Redis store it: MessagePack.
+pub fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
+    rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
 /// `SessionStore::create` for an engine: `record` under the first free id,
 /// starting from its own.
 pub async fn create_fresh(store: &impl Records, record: &mut Record) -> session_store::Result<()> {

@@ -36,7 +36,7 @@ use super::counters::{
     millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
     Reserved, WindowCount,
 };
-use super::records::{create_fresh, Records};
+use super::records::{create_fresh, encode, Records};
 use super::{StoreError, STORE_TIMEOUT};
 
 /// Every key the portal writes starts with this.
@@ -559,8 +559,7 @@ impl RedisSessions {
     /// Update `record` if it still exists (`XX`): a late save never brings
     /// a deleted record back. An expired record is deleted.
     async fn update(&self, record: &Record) -> session_store::Result<()> {
-        let data =
-            rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = encode(record)?;
         // One connection for the write and its WAIT.
         let client = self.pool.next();
         if record.expiry_date <= OffsetDateTime::now_utc() {
@@ -622,9 +621,6 @@ impl Records for RedisSessions {
         record: &Record,
         pointer: Option<&Record>,
     ) -> session_store::Result<bool> {
-        let encode = |r: &Record| {
-            rmp_serde::to_vec(r).map_err(|e| session_store::Error::Encode(e.to_string()))
-        };
         if record.expiry_date <= OffsetDateTime::now_utc() {
             // Expired as it is created: there is nothing to keep.
             return Ok(true);

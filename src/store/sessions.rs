@@ -6,10 +6,10 @@
 //! the connection drops), the browser still holds the old id. So a
 //! rotation never deletes the old record: the new one is written and, in
 //! the same store operation (a transaction, a script, one lock), the old
-//! id's record becomes a pointer to it that lasts `session_grace_secs`. A request with the old id follows the pointer and
-//! moves the flow back under the id it holds (the new id then points
-//! there): there is always exactly one record with the flow, never a
-//! copy. A crash between the rotation and the write leaves the old record
+//! id's record becomes a pointer to it that lasts `session_grace_secs`. A
+//! request with the old id follows the pointer and moves the flow back
+//! under the id it holds (the new id then points there): there is always
+//! exactly one record with the flow, never a copy. A crash between the rotation and the write leaves the old record
 //! whole. The pointer records hold nothing else and expire on their own.
 
 use std::collections::HashSet;
@@ -208,8 +208,10 @@ impl SessionStore for SessionBackend {
                         let mut fresh = record.clone();
                         fresh.id = Id::default();
                         let pointer = rotated_from.map(|old| self.pointer(old, fresh.id));
-                        let written = on_engine!(&self.engine, store => store.create_pointed(&fresh, pointer.as_ref()))?;
-                        if written {
+                        let pointer = pointer.as_ref();
+                        let written =
+                            on_engine!(&self.engine, store => store.create_pointed(&fresh, pointer));
+                        if written? {
                             return Ok(fresh.id);
                         }
                     }

@@ -23,7 +23,7 @@ use super::counters::{
     millis, now_millis, Ask, BucketRate, CounterKey, Counters, Lockout, LockoutPolicy, Millis,
     Reserved, WindowCount,
 };
-use super::records::{create_fresh, Records};
+use super::records::{create_fresh, encode, Records};
 use super::{Health, StoreError, SWEEP_EVERY};
 
 const SCHEMA: &str = "
@@ -521,13 +521,8 @@ impl Records for SqliteSessions {
         record: &Record,
         pointer: Option<&Record>,
     ) -> session_store::Result<bool> {
-        let encode = |r: &Record| {
-            rmp_serde::to_vec(r)
-                .map(|data| (r.id.to_string(), data, r.expiry_date.unix_timestamp()))
-                .map_err(|e| session_store::Error::Encode(e.to_string()))
-        };
-        let created = encode(record)?;
-        let pointer = pointer.map(encode).transpose()?;
+        let created = row(record)?;
+        let pointer = pointer.map(row).transpose()?;
         self.conn
             .call(move |c| -> rusqlite::Result<bool> {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -551,6 +546,15 @@ impl Records for SqliteSessions {
     }
 }
 
+/// A session record as its row holds it: (id, data, expiry_date).
+fn row(record: &Record) -> session_store::Result<(String, Vec<u8>, i64)> {
+    Ok((
+        record.id.to_string(),
+        encode(record)?,
+        record.expiry_date.unix_timestamp(),
+    ))
+}
+
 /// Update a session record that still exists (never insert one).
 const UPDATE_SESSION: &str = "update tower_sessions set data = ?2, expiry_date = ?3 where id = ?1";
 
@@ -561,10 +565,7 @@ impl SessionStore for SqliteSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data =
-            rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let id = record.id.to_string();
-        let expiry = record.expiry_date.unix_timestamp();
+        let (id, data, expiry) = row(record)?;
         self.conn
             .call(move |c| -> rusqlite::Result<()> {
                 c.prepare_cached(UPDATE_SESSION)?
